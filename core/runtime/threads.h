@@ -2,11 +2,11 @@
 // LibTorch thread set-up. LibTorch on this platform starts with one intra-op thread; a
 // process calls configure_threads once at start-up.
 //
-//   adamix::runtime::configure_threads(0);  // 0 = ADAMIX_THREADS, else all cores
+//   adamix::runtime::configure_threads(0);  // 0 = all cores
 namespace adamix::runtime {
 
-// Sets LibTorch's intra-op thread count to `threads`; 0 means the ADAMIX_THREADS environment
-// variable when set, otherwise the number of cores. Returns the count in force.
+// Sets LibTorch's intra-op thread count to `threads`; 0 means one per core. Returns the count
+// in force.
 int configure_threads(int threads);
 
 }  // namespace adamix::runtime

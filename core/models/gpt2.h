@@ -1,0 +1,88 @@
+#pragma once
+// GPT-2, module for module as transformers' modeling_gpt2.py (eager attention, float32).
+// Registered names are GPT2Model's state-dict keys: wte.weight, h.0.attn.c_attn.weight, ...
+// Linear layers are HF Conv1D: weight stored [in, out], y = x W + b. The LM head is tied to wte.
+//
+//   Gpt2Model gpt2(config);
+//   auto out = gpt2->forward({ids, mask});  // out.logits [N,T,V]
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "core/models/backbone.h"
+
+namespace adamix::models {
+
+// transformers.pytorch_utils.Conv1D: weight [in, out], bias [out].
+class Conv1DImpl : public torch::nn::Module {
+ public:
+  Conv1DImpl(int64_t in_features, int64_t out_features);
+  torch::Tensor forward(const torch::Tensor& x);  // [..., in] → [..., out]
+
+  torch::Tensor weight_;  // "weight" [in, out]
+  torch::Tensor bias_;    // "bias" [out]
+};
+TORCH_MODULE(Conv1D);
+
+// Causal self-attention: c_attn (fused q, k, v thirds) → heads → c_proj. PEFT seams: LoRA adds
+// deltas to the q and v thirds of c_attn's output; an adapter runs after c_proj, before dropout
+// and the residual add (likewise in Gpt2Mlp after its c_proj).
+class Gpt2AttentionImpl : public torch::nn::Module {
+ public:
+  explicit Gpt2AttentionImpl(const ModelConfig& config);
+  // hidden [N,T,H], mask [N,1,1,T] additive or undefined → [N,T,H]
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask);
+
+  int64_t num_heads_;
+  int64_t head_size_;
+  Conv1D c_attn_{nullptr};  // [H, 3H]: columns [0,H) query, [H,2H) key, [2H,3H) value
+  Conv1D c_proj_{nullptr};
+  torch::nn::Dropout attn_dropout_{nullptr};
+  torch::nn::Dropout resid_dropout_{nullptr};
+};
+TORCH_MODULE(Gpt2Attention);
+
+class Gpt2MlpImpl : public torch::nn::Module {
+ public:
+  explicit Gpt2MlpImpl(const ModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& hidden);  // [N,T,H] → [N,T,H]
+
+  Activation activation_;
+  Conv1D c_fc_{nullptr};
+  Conv1D c_proj_{nullptr};
+  torch::nn::Dropout dropout_{nullptr};
+};
+TORCH_MODULE(Gpt2Mlp);
+
+// Pre-LN block: h + attn(ln_1(h)), then h + mlp(ln_2(h)).
+class Gpt2BlockImpl : public torch::nn::Module {
+ public:
+  explicit Gpt2BlockImpl(const ModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask);
+
+  torch::nn::LayerNorm ln_1_{nullptr};
+  Gpt2Attention attn_{nullptr};
+  torch::nn::LayerNorm ln_2_{nullptr};
+  Gpt2Mlp mlp_{nullptr};
+};
+TORCH_MODULE(Gpt2Block);
+
+class Gpt2ModelImpl : public BackboneImpl {
+ public:
+  explicit Gpt2ModelImpl(const ModelConfig& config);
+  BackboneOutput forward(const BackboneInput& input) override;
+  void reset_parameters(at::Generator generator) override;
+
+  // The tied LM head: hidden [N,T,H] → logits [N,T,V] = hidden wte^T.
+  torch::Tensor lm_logits(const torch::Tensor& hidden);
+
+  torch::nn::Embedding wte_{nullptr};
+  torch::nn::Embedding wpe_{nullptr};
+  torch::nn::Dropout drop_{nullptr};
+  torch::nn::ModuleList block_list_{nullptr};  // registered as "h"
+  std::vector<Gpt2Block> blocks_;              // the same modules, typed
+  torch::nn::LayerNorm ln_f_{nullptr};
+};
+TORCH_MODULE(Gpt2Model);
+
+}  // namespace adamix::models

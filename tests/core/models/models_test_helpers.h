@@ -1,0 +1,29 @@
+#pragma once
+// Shared by the core/models tests: scratch folders and fixture paths.
+#include <filesystem>
+#include <string>
+
+namespace adamix::models::testing {
+
+// A fresh empty folder under the system temp dir, removed with its contents on destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// tests/fixtures/models/<name>
+std::filesystem::path fixture(const std::string& name);
+
+// Copies a fixture model folder into `dir` and returns the copy's path.
+std::filesystem::path copy_fixture(const std::string& name, const std::filesystem::path& dir);
+
+std::string read_bytes(const std::filesystem::path& path);
+
+}  // namespace adamix::models::testing
