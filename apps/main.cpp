@@ -1,2 +1,60 @@
+// The single `adamix` executable: subcommands over the libraries. Exceptions become exit codes
+// only here: 2 for bad input (flags, configs, files, data), 1 for anything else.
+#include <exception>
 #include <iostream>
-int main() { std::cout << "adamix\n"; return 0; }
+#include <string>
+
+#include "apps/commands.h"
+#include "apps/flags.h"
+#include "core/error.h"
+
+namespace {
+
+int dispatch(adamix::cli::Command command, const adamix::cli::ParsedFlags& flags) {
+  using adamix::cli::Command;
+  switch (command) {
+    case Command::Tokenize:
+      return adamix::cli::run_tokenize(flags);
+    case Command::Forward:
+      return adamix::cli::run_forward(flags);
+    case Command::MakeModel:
+      return adamix::cli::run_make_model(flags);
+    case Command::Inspect:
+      return adamix::cli::run_inspect(flags);
+  }
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace cli = adamix::cli;
+  const std::string first = argc > 1 ? argv[1] : "";
+  if (first.empty() || first == "-h" || first == "--help" || first == "help") {
+    std::cout << cli::general_help();
+    return first.empty() ? 2 : 0;
+  }
+  if (first == "--version") {
+    std::cout << "adamix " << ADAMIX_VERSION << "\n";
+    return 0;
+  }
+  const cli::CommandInfo* info = cli::find_command(first);
+  if (info == nullptr) {
+    std::cerr << "adamix: error: unknown command '" << first << "' (see adamix --help)\n";
+    return 2;
+  }
+  try {
+    const auto flags = cli::parse_flags(info->command, argc - 1, argv + 1);
+    if (flags.help_requested()) {
+      std::cout << cli::command_help(info->command);
+      return 0;
+    }
+    return dispatch(info->command, flags);
+  } catch (const adamix::Error& e) {
+    std::cerr << "adamix " << info->name << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "adamix " << info->name << ": internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

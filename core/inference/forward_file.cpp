@@ -117,7 +117,7 @@ ForwardFileResult forward_file(const ForwardFileOptions& options) {
   std::vector<std::pair<std::string, torch::Tensor>> tensors = {{"last_hidden_state", hidden}};
   if (gpt2) tensors.emplace_back("logits", logits);
   io::save_safetensors(options.out, tensors, {{"model", options.model_dir.string()}});
-  return {n, t, gpt2};
+  return {n, t, config.hidden_size, config.vocab_size, gpt2};
 }
 
 }  // namespace adamix::inference

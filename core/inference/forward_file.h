@@ -22,6 +22,8 @@ struct ForwardFileOptions {
 struct ForwardFileResult {
   int64_t sequences = 0;
   int64_t max_length = 0;  // T of the outputs
+  int64_t hidden_size = 0;
+  int64_t vocab_size = 0;
   bool wrote_logits = false;
 };
 

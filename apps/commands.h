@@ -1,0 +1,13 @@
+#pragma once
+// One function per subcommand: turns parsed flags into the component's typed options and
+// runs it. Errors propagate as adamix::Error; main() turns them into exit codes.
+#include "apps/flags.h"
+
+namespace adamix::cli {
+
+int run_tokenize(const ParsedFlags& flags);
+int run_forward(const ParsedFlags& flags);
+int run_make_model(const ParsedFlags& flags);
+int run_inspect(const ParsedFlags& flags);
+
+}  // namespace adamix::cli

@@ -1,0 +1,253 @@
+#include "apps/flags.h"
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace adamix::cli {
+namespace po = boost::program_options;
+
+namespace {
+using C = Command;
+}  // namespace
+
+const std::vector<CommandInfo>& commands() {
+  static const std::vector<CommandInfo> table = {
+      {C::Tokenize, "tokenize", "stdin lines -> token ids (A<TAB>B is a sentence pair)", ""},
+      {C::Forward, "forward", "run a backbone over id lines, write hidden states (and logits)", ""},
+      {C::MakeModel, "make-model", "write a tiny random model in Hugging Face layout", ""},
+      {C::Inspect, "inspect", "list the tensors of a .safetensors file or model directory",
+       "FILE|DIR"},
+  };
+  return table;
+}
+
+const std::vector<FlagInfo>& flags() {
+  static const std::vector<FlagInfo> table = {
+      {"model",
+       "DIR",
+       "Hugging Face model directory (config.json, model.safetensors, tokenizer files)",
+       nullptr,
+       {C::Tokenize, C::Forward},
+       nullptr,
+       {C::Tokenize, C::Forward}},
+      {"max-length",
+       "N",
+       "truncate each encoding to N ids, longest first (0 = no truncation)",
+       nullptr,
+       {C::Tokenize},
+       "0",
+       {}},
+      {"type-ids-out",
+       "FILE",
+       "also write token type ids, one line per input line",
+       nullptr,
+       {C::Tokenize},
+       nullptr,
+       {}},
+      {"input-ids",
+       "FILE",
+       "input: one sequence of space-separated token ids per line",
+       nullptr,
+       {C::Forward},
+       nullptr,
+       {C::Forward}},
+      {"token-type-ids",
+       "FILE",
+       "token type ids, same shape as --input-ids (BERT pairs)",
+       nullptr,
+       {C::Forward},
+       nullptr,
+       {}},
+      {"out",
+       "PATH",
+       "output file (forward) or directory (make-model); never overwritten half-way",
+       nullptr,
+       {C::Forward, C::MakeModel},
+       nullptr,
+       {C::Forward, C::MakeModel}},
+      {"batch-size", "N", "sequences per forward batch", nullptr, {C::Forward}, "32", {}},
+      {"device", "DEV", "cpu, cuda or cuda:N", "ADAMIX_DEVICE", {C::Forward}, "cpu", {}},
+      {"threads",
+       "N",
+       "LibTorch intra-op threads (0 = one per core)",
+       "ADAMIX_THREADS",
+       {C::Tokenize, C::Forward, C::MakeModel},
+       "0",
+       {}},
+      {"arch", "NAME", "bert, roberta or gpt2", nullptr, {C::MakeModel}, nullptr, {C::MakeModel}},
+      {"hidden", "H", "hidden size", nullptr, {C::MakeModel}, "64", {}},
+      {"layers", "L", "number of layers", nullptr, {C::MakeModel}, "2", {}},
+      {"heads",
+       "A",
+       "attention heads (must divide the hidden size)",
+       nullptr,
+       {C::MakeModel},
+       "4",
+       {}},
+      {"intermediate", "I", "feed-forward size", nullptr, {C::MakeModel}, "256", {}},
+      {"max-positions",
+       "P",
+       "longest sequence the position table holds",
+       nullptr,
+       {C::MakeModel},
+       "128",
+       {}},
+      {"vocab-size",
+       "V",
+       "vocabulary size of a synthetic tokenizer [default: 1000]",
+       nullptr,
+       {C::MakeModel},
+       nullptr,
+       {}},
+      {"vocab-from",
+       "DIR",
+       "copy the tokenizer files (and vocabulary size) of this model",
+       nullptr,
+       {C::MakeModel},
+       nullptr,
+       {}},
+      {"seed", "S", "random seed", nullptr, {C::MakeModel}, "1", {}},
+  };
+  return table;
+}
+
+const CommandInfo* find_command(const std::string& name) {
+  for (const auto& info : commands())
+    if (name == info.name) return &info;
+  return nullptr;
+}
+
+namespace {
+
+const CommandInfo& info_of(Command command) {
+  for (const auto& info : commands())
+    if (info.command == command) return info;
+  throw Error("unknown command");
+}
+
+bool accepts(const FlagInfo& flag, Command command) {
+  return std::find(flag.commands.begin(), flag.commands.end(), command) != flag.commands.end();
+}
+
+bool is_required(const FlagInfo& flag, Command command) {
+  return std::find(flag.required_by.begin(), flag.required_by.end(), command) !=
+         flag.required_by.end();
+}
+
+po::options_description description(Command command) {
+  po::options_description desc("Options", 100, 50);
+  desc.add_options()("help,h", "show this help");
+  for (const auto& flag : flags()) {
+    if (!accepts(flag, command)) continue;
+    std::string help = flag.help;
+    if (flag.default_value) help += " [default: " + std::string(flag.default_value) + "]";
+    if (flag.env) help += " [env: " + std::string(flag.env) + "]";
+    if (is_required(flag, command)) help += " (required)";
+    if (flag.value_name) {
+      desc.add_options()(flag.name, po::value<std::string>()->value_name(flag.value_name),
+                         help.c_str());
+    } else {
+      desc.add_options()(flag.name, help.c_str());
+    }
+  }
+  return desc;
+}
+
+}  // namespace
+
+bool ParsedFlags::has(const std::string& name) const {
+  return std::any_of(values_.begin(), values_.end(),
+                     [&](const auto& v) { return v.first == name; });
+}
+
+std::optional<std::string> ParsedFlags::get_optional(const std::string& name) const {
+  for (const auto& [key, value] : values_)
+    if (key == name) return value;
+  return std::nullopt;
+}
+
+std::string ParsedFlags::get(const std::string& name) const {
+  auto value = get_optional(name);
+  if (!value) throw ConfigError("missing --" + name);
+  return *value;
+}
+
+int64_t ParsedFlags::get_int(const std::string& name) const {
+  const auto text = get(name);
+  try {
+    size_t used = 0;
+    const long long value = std::stoll(text, &used);
+    if (used == text.size()) return value;
+  } catch (const std::exception&) {
+  }
+  throw ConfigError("--" + name + " expects an integer, got '" + text + "'");
+}
+
+bool ParsedFlags::get_switch(const std::string& name) const { return has(name); }
+
+ParsedFlags parse_flags(Command command, int argc, const char* const* argv) {
+  const auto desc = description(command);
+  const auto& info = info_of(command);
+  po::options_description hidden;
+  hidden.add_options()("positional", po::value<std::vector<std::string>>());
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description positional;
+  positional.add("positional", -1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  } catch (const po::error& e) {
+    throw ConfigError(e.what());
+  }
+  ParsedFlags parsed;
+  parsed.help_ = vm.count("help") > 0;
+  if (vm.count("positional")) parsed.positional_ = vm["positional"].as<std::vector<std::string>>();
+  if (parsed.help_) return parsed;
+  if (!parsed.positional_.empty() && std::string(info.usage).empty())
+    throw ConfigError("unexpected argument '" + parsed.positional_.front() + "'");
+
+  for (const auto& flag : flags()) {
+    if (!accepts(flag, command)) continue;
+    if (vm.count(flag.name)) {
+      parsed.values_.emplace_back(flag.name,
+                                  flag.value_name ? vm[flag.name].as<std::string>() : "");
+    } else if (const char* env = flag.env ? std::getenv(flag.env) : nullptr; env && *env) {
+      parsed.values_.emplace_back(flag.name, env);
+    } else if (flag.default_value) {
+      parsed.values_.emplace_back(flag.name, flag.default_value);
+    } else if (is_required(flag, command)) {
+      throw ConfigError("missing required --" + std::string(flag.name));
+    }
+  }
+  return parsed;
+}
+
+std::string command_help(Command command) {
+  const auto& info = info_of(command);
+  std::ostringstream out;
+  out << "usage: adamix " << info.name << " [options]";
+  if (*info.usage) out << " " << info.usage;
+  out << "\n" << info.summary << "\n\n" << description(command);
+  return out.str();
+}
+
+std::string general_help() {
+  std::ostringstream out;
+  out << "usage: adamix <command> [options]   (adamix <command> --help for its options)\n\n"
+         "commands:\n";
+  for (const auto& info : commands()) {
+    std::string name = info.name;
+    name.resize(12, ' ');
+    out << "  " << name << info.summary << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace adamix::cli

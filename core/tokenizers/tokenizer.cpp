@@ -1,0 +1,141 @@
+#include "core/tokenizers/tokenizer.h"
+
+#include <optional>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include "core/error.h"
+#include "core/tokenizers/byte_bpe.h"
+#include "core/tokenizers/tokenizer_files.h"
+#include "core/tokenizers/wordpiece.h"
+
+namespace adamix::text {
+namespace {
+
+namespace fs = std::filesystem;
+
+// tokenizer_config.json / config.json, or an empty object when the file is absent.
+nlohmann::json optional_json(const fs::path& path) {
+  if (!fs::exists(path)) return nlohmann::json::object();
+  nlohmann::json doc = read_json_file(path);
+  if (!doc.is_object()) throw IoError(path.string() + " is not a JSON object");
+  return doc;
+}
+
+std::optional<bool> optional_bool(const nlohmann::json& config, const char* key,
+                                  const fs::path& file) {
+  auto it = config.find(key);
+  if (it == config.end() || it->is_null()) return std::nullopt;
+  if (!it->is_boolean()) {
+    throw ConfigError(file.string() + ": " + key + " must be true, false or null, not " +
+                      it->dump());
+  }
+  return it->get<bool>();
+}
+
+// A special token is written as "[UNK]" or as an AddedToken object {"content": "[UNK]", ...}.
+void read_token(const nlohmann::json& config, const char* key, const fs::path& file,
+                std::string& token) {
+  auto it = config.find(key);
+  if (it == config.end() || it->is_null()) return;
+  if (it->is_string()) {
+    token = it->get<std::string>();
+  } else if (it->is_object() && it->contains("content") && (*it)["content"].is_string()) {
+    token = (*it)["content"].get<std::string>();
+  } else {
+    throw ConfigError(file.string() + ": " + key + " must be a string, not " + it->dump());
+  }
+}
+
+std::unique_ptr<Tokenizer> load_wordpiece(const fs::path& dir) {
+  const fs::path config_file = dir / "tokenizer_config.json";
+  const nlohmann::json config = optional_json(config_file);
+  WordPieceOptions options;
+  options.do_lower_case = optional_bool(config, "do_lower_case", config_file).value_or(true);
+  options.strip_accents = optional_bool(config, "strip_accents", config_file);
+  options.tokenize_chinese_chars =
+      optional_bool(config, "tokenize_chinese_chars", config_file).value_or(true);
+  read_token(config, "unk_token", config_file, options.unk_token);
+  read_token(config, "cls_token", config_file, options.cls_token);
+  read_token(config, "sep_token", config_file, options.sep_token);
+  read_token(config, "pad_token", config_file, options.pad_token);
+  return WordPieceTokenizer::from_file(dir / "vocab.txt", std::move(options));
+}
+
+std::unique_ptr<Tokenizer> load_byte_bpe(const fs::path& dir) {
+  const fs::path merges = dir / "merges.txt";
+  if (!fs::exists(merges)) {
+    throw IoError(merges.string() + " is missing (byte-level BPE needs it beside vocab.json)");
+  }
+  const fs::path config_file = dir / "tokenizer_config.json";
+  const nlohmann::json config = optional_json(config_file);
+  const nlohmann::json model_config = optional_json(dir / "config.json");
+  const bool roberta =
+      model_config.value("model_type", nlohmann::json()) == nlohmann::json("roberta") ||
+      config.value("tokenizer_class", std::string()).find("Roberta") != std::string::npos;
+  ByteBpeOptions options;
+  options.templates = roberta ? BpeTemplate::Roberta : BpeTemplate::Gpt2;
+  options.add_prefix_space = optional_bool(config, "add_prefix_space", config_file).value_or(false);
+  read_token(config, "bos_token", config_file, options.bos_token);
+  read_token(config, "eos_token", config_file, options.eos_token);
+  read_token(config, "unk_token", config_file, options.unk_token);
+  read_token(config, "pad_token", config_file, options.pad_token);
+  return ByteBpeTokenizer::from_files(dir / "vocab.json", merges, std::move(options));
+}
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> load_tokenizer(const fs::path& model_dir) {
+  if (!fs::is_directory(model_dir)) {
+    throw IoError("model directory " + model_dir.string() + " does not exist");
+  }
+  if (fs::exists(model_dir / "vocab.txt")) return load_wordpiece(model_dir);
+  if (fs::exists(model_dir / "vocab.json")) return load_byte_bpe(model_dir);
+  throw IoError("no tokenizer files in " + model_dir.string() +
+                ": expected vocab.txt, or vocab.json and merges.txt");
+}
+
+std::vector<Encoding> encode_lines(const Tokenizer& tok, const std::vector<std::string>& lines,
+                                   int64_t max_length) {
+  std::vector<Encoding> out(lines.size());
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, lines.size(), 64),
+                    [&](const tbb::blocked_range<size_t>& range) {
+                      for (size_t i = range.begin(); i != range.end(); ++i) {
+                        const std::string_view line = lines[i];
+                        const size_t tab = line.find('\t');
+                        try {
+                          if (tab == std::string_view::npos) {
+                            out[i] = tok.encode(line, nullptr, max_length);
+                          } else {
+                            const std::string_view b = line.substr(tab + 1);
+                            out[i] = tok.encode(line.substr(0, tab), &b, max_length);
+                          }
+                        } catch (const Error& e) {
+                          throw InputError("line " + std::to_string(i + 1) + ": " + e.what());
+                        }
+                      }
+                    });
+  return out;
+}
+
+void copy_tokenizer_files(const fs::path& from, const fs::path& to) {
+  std::vector<std::string> names;
+  if (fs::exists(from / "vocab.txt")) {
+    names = {"vocab.txt"};
+  } else if (fs::exists(from / "vocab.json") && fs::exists(from / "merges.txt")) {
+    names = {"vocab.json", "merges.txt"};
+  } else {
+    throw IoError("no tokenizer files in " + from.string() +
+                  ": expected vocab.txt, or vocab.json and merges.txt");
+  }
+  for (const char* extra : {"tokenizer_config.json", "special_tokens_map.json"}) {
+    if (fs::exists(from / extra)) names.emplace_back(extra);
+  }
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  if (ec) throw IoError("cannot create " + to.string() + ": " + ec.message());
+  for (const auto& name : names) write_file_atomically(to / name, read_text_file(from / name));
+}
+
+}  // namespace adamix::text

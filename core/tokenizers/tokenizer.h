@@ -1,0 +1,63 @@
+#pragma once
+// Tokenizers of Hugging Face model directories, exact against HF's (slow, Python) tokenizers:
+// BERT WordPiece, GPT-2 and RoBERTa byte-level BPE.
+//
+//   auto tok = adamix::text::load_tokenizer("models/bert-base-uncased");
+//   adamix::text::Encoding e = tok->encode("Hello world!");  // [CLS] hello world ! [SEP]
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace adamix::text {
+
+struct Encoding {
+  std::vector<int64_t> ids;
+  std::vector<int64_t> type_ids;  // segment ids, same length as ids
+};
+
+class Tokenizer {
+ public:
+  virtual ~Tokenizer() = default;
+  // Token ids of `text` without special tokens. Throws InputError on invalid UTF-8.
+  virtual std::vector<int64_t> encode_text(std::string_view text) const = 0;
+  // A, or the pair (A, B), with the model's special tokens; max_length > 0 truncates
+  // longest_first as HF does (counting special tokens). Throws InputError when max_length is
+  // too small to hold the special tokens and one token of a single sequence (HF would log an
+  // error and return the sequence untruncated).
+  virtual Encoding encode(std::string_view a, const std::string_view* b = nullptr,
+                          int64_t max_length = 0) const = 0;
+  virtual int64_t vocab_size() const = 0;
+  virtual int64_t pad_id() const = 0;
+};
+
+// Picks the tokenizer from the files in a Hugging Face model directory: vocab.txt -> WordPiece
+// (options from tokenizer_config.json if present: do_lower_case default true, strip_accents
+// default null); vocab.json + merges.txt -> byte-level BPE, RoBERTa templates when
+// config.json's model_type is "roberta" (or tokenizer_config.json's tokenizer_class names
+// Roberta), else GPT-2. Missing or garbled files: IoError naming the file.
+std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& model_dir);
+
+// Tokenizes many lines in parallel (TBB), keeping order; a line containing a TAB is the pair
+// A<TAB>B (split at the first TAB). Errors are rethrown as InputError naming the line (1-based).
+std::vector<Encoding> encode_lines(const Tokenizer& tok, const std::vector<std::string>& lines,
+                                   int64_t max_length = 0);
+
+enum class TokenizerKind { WordPiece, Gpt2Bpe, RobertaBpe };
+
+// Copies vocab.txt or vocab.json + merges.txt (+ tokenizer_config.json and
+// special_tokens_map.json when present) from one model directory into another (created if
+// missing). IoError when `from` holds no tokenizer files.
+void copy_tokenizer_files(const std::filesystem::path& from, const std::filesystem::path& to);
+
+// Writes the tokenizer files of a tiny random model into `dir`: a valid vocabulary of exactly
+// `vocab_size` entries for `kind` plus tokenizer_config.json, loadable by load_tokenizer and by
+// HF transformers. ConfigError (naming the minimum) when vocab_size is too small for the kind.
+void write_synthetic_tokenizer(const std::filesystem::path& dir, TokenizerKind kind,
+                               int64_t vocab_size);
+// The smallest vocab_size write_synthetic_tokenizer accepts for `kind`.
+int64_t min_synthetic_vocab_size(TokenizerKind kind);
+
+}  // namespace adamix::text

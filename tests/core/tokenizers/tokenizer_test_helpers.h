@@ -1,0 +1,22 @@
+#pragma once
+// Shared set-up of the tokenizer tests: fixture paths and throw-away model directories.
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace adamix::text::testing {
+
+std::filesystem::path fixtures_dir();
+// A fresh, empty directory under the test temp dir.
+std::filesystem::path fresh_dir(const std::string& name);
+void write_file(const std::filesystem::path& path, std::string_view bytes);
+std::string read_file(const std::filesystem::path& path);
+// A model directory holding bert-base-uncased's vocab.txt.
+std::filesystem::path bert_uncased_dir();
+// A model directory holding GPT-2's vocab.json and merges.txt.
+std::filesystem::path gpt2_dir();
+// GPT-2's vocabulary as RoBERTa's layout (ids + 4 behind <s> <pad> </s> <unk>, <mask> last),
+// with config.json model_type "roberta"; the same as make_goldens.mjs builds.
+std::filesystem::path roberta_from_gpt2_dir();
+
+}  // namespace adamix::text::testing
