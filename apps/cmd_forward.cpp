@@ -14,7 +14,7 @@ int run_forward(const ParsedFlags& flags) {
   options.token_type_ids = flags.get_optional("token-type-ids").value_or("");
   options.out = flags.get("out");
   options.batch_size = flags.get_int("batch-size");
-  options.device = flags.get("device");
+  options.device = flags.get_optional("device").value_or("cpu");
   const auto result = inference::forward_file(options);
   std::cerr << "wrote " << options.out.string() << ": last_hidden_state [" << result.sequences
             << ", " << result.max_length << ", " << result.hidden_size << "]";

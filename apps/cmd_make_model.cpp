@@ -15,12 +15,9 @@ namespace {
 
 text::TokenizerKind tokenizer_kind(models::Arch arch) {
   switch (arch) {
-    case models::Arch::Bert:
-      return text::TokenizerKind::WordPiece;
-    case models::Arch::Roberta:
-      return text::TokenizerKind::RobertaBpe;
-    case models::Arch::Gpt2:
-      return text::TokenizerKind::Gpt2Bpe;
+    case models::Arch::Bert: return text::TokenizerKind::WordPiece;
+    case models::Arch::Roberta: return text::TokenizerKind::RobertaBpe;
+    case models::Arch::Gpt2: return text::TokenizerKind::Gpt2Bpe;
   }
   throw Error("unknown architecture");
 }
@@ -75,6 +72,7 @@ int run_make_model(const ParsedFlags& flags) {
   options.intermediate = flags.get_int("intermediate");
   options.max_positions = flags.get_int("max-positions");
   options.seed = static_cast<uint64_t>(flags.get_int("seed"));
+  options.initializer_range = flags.get_double("init-range");
   const auto vocab_from = flags.get_optional("vocab-from");
   if (vocab_from && flags.has("vocab-size"))
     throw ConfigError("give --vocab-from or --vocab-size, not both");

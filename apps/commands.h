@@ -5,9 +5,11 @@
 
 namespace adamix::cli {
 
+int run_train(const ParsedFlags& flags);
 int run_tokenize(const ParsedFlags& flags);
 int run_forward(const ParsedFlags& flags);
 int run_make_model(const ParsedFlags& flags);
+int run_make_task(const ParsedFlags& flags);
 int run_inspect(const ParsedFlags& flags);
 
 }  // namespace adamix::cli

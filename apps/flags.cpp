@@ -17,9 +17,12 @@ using C = Command;
 
 const std::vector<CommandInfo>& commands() {
   static const std::vector<CommandInfo> table = {
+      {C::Train, "train", "train and evaluate one trial (resumes from --out's checkpoint)", ""},
       {C::Tokenize, "tokenize", "stdin lines -> token ids (A<TAB>B is a sentence pair)", ""},
       {C::Forward, "forward", "run a backbone over id lines, write hidden states (and logits)", ""},
       {C::MakeModel, "make-model", "write a tiny random model in Hugging Face layout", ""},
+      {C::MakeTask, "make-task", "write a synthetic GLUE-format task over a model's vocabulary",
+       ""},
       {C::Inspect, "inspect", "list the tensors of a .safetensors file or model directory",
        "FILE|DIR"},
   };
@@ -27,92 +30,50 @@ const std::vector<CommandInfo>& commands() {
 }
 
 const std::vector<FlagInfo>& flags() {
+  // clang-format off
   static const std::vector<FlagInfo> table = {
-      {"model",
-       "DIR",
-       "Hugging Face model directory (config.json, model.safetensors, tokenizer files)",
-       nullptr,
-       {C::Tokenize, C::Forward},
-       nullptr,
-       {C::Tokenize, C::Forward}},
-      {"max-length",
-       "N",
-       "truncate each encoding to N ids, longest first (0 = no truncation)",
-       nullptr,
-       {C::Tokenize},
-       "0",
-       {}},
-      {"type-ids-out",
-       "FILE",
-       "also write token type ids, one line per input line",
-       nullptr,
-       {C::Tokenize},
-       nullptr,
-       {}},
-      {"input-ids",
-       "FILE",
-       "input: one sequence of space-separated token ids per line",
-       nullptr,
-       {C::Forward},
-       nullptr,
-       {C::Forward}},
-      {"token-type-ids",
-       "FILE",
-       "token type ids, same shape as --input-ids (BERT pairs)",
-       nullptr,
-       {C::Forward},
-       nullptr,
-       {}},
-      {"out",
-       "PATH",
-       "output file (forward) or directory (make-model); never overwritten half-way",
-       nullptr,
-       {C::Forward, C::MakeModel},
-       nullptr,
-       {C::Forward, C::MakeModel}},
+      // name, value, help, env, accepted by, default, required by
+      {"config", "FILE", "trial config (YAML)", nullptr, {C::Train}, nullptr, {C::Train}},
+      {"model", "DIR", "Hugging Face model directory (config.json, model.safetensors, tokenizer files)",
+       nullptr, {C::Tokenize, C::Forward, C::MakeTask}, nullptr, {C::Tokenize, C::Forward, C::MakeTask}},
+      {"max-length", "N", "truncate each encoding to N ids, longest first (0 = no truncation)",
+       nullptr, {C::Tokenize}, "0", {}},
+      {"type-ids-out", "FILE", "also write token type ids, one line per input line", nullptr,
+       {C::Tokenize}, nullptr, {}},
+      {"input-ids", "FILE", "input: one sequence of space-separated token ids per line", nullptr,
+       {C::Forward}, nullptr, {C::Forward}},
+      {"token-type-ids", "FILE", "token type ids, same shape as --input-ids (BERT pairs)", nullptr,
+       {C::Forward}, nullptr, {}},
+      {"out", "PATH", "output: trial folder (train; default runs/train/<trial id>), file (forward) "
+       "or directory (make-model, make-task); never left half-written",
+       nullptr, {C::Train, C::Forward, C::MakeModel, C::MakeTask}, nullptr,
+       {C::Forward, C::MakeModel, C::MakeTask}},
       {"batch-size", "N", "sequences per forward batch", nullptr, {C::Forward}, "32", {}},
-      {"device", "DEV", "cpu, cuda or cuda:N", "ADAMIX_DEVICE", {C::Forward}, "cpu", {}},
-      {"threads",
-       "N",
-       "LibTorch intra-op threads (0 = one per core)",
-       "ADAMIX_THREADS",
-       {C::Tokenize, C::Forward, C::MakeModel},
-       "0",
-       {}},
+      {"device", "DEV", "cpu, cuda or cuda:N (train: overrides the config's device)",
+       "ADAMIX_DEVICE", {C::Train, C::Forward}, nullptr, {}},
+      {"threads", "N", "LibTorch intra-op threads (0 = one per core)", "ADAMIX_THREADS",
+       {C::Train, C::Tokenize, C::Forward, C::MakeModel, C::MakeTask}, "0", {}},
       {"arch", "NAME", "bert, roberta or gpt2", nullptr, {C::MakeModel}, nullptr, {C::MakeModel}},
       {"hidden", "H", "hidden size", nullptr, {C::MakeModel}, "64", {}},
       {"layers", "L", "number of layers", nullptr, {C::MakeModel}, "2", {}},
-      {"heads",
-       "A",
-       "attention heads (must divide the hidden size)",
-       nullptr,
-       {C::MakeModel},
-       "4",
-       {}},
+      {"heads", "A", "attention heads (must divide the hidden size)", nullptr, {C::MakeModel}, "4", {}},
       {"intermediate", "I", "feed-forward size", nullptr, {C::MakeModel}, "256", {}},
-      {"max-positions",
-       "P",
-       "longest sequence the position table holds",
-       nullptr,
-       {C::MakeModel},
-       "128",
-       {}},
-      {"vocab-size",
-       "V",
-       "vocabulary size of a synthetic tokenizer [default: 1000]",
-       nullptr,
-       {C::MakeModel},
-       nullptr,
-       {}},
-      {"vocab-from",
-       "DIR",
-       "copy the tokenizer files (and vocabulary size) of this model",
-       nullptr,
-       {C::MakeModel},
-       nullptr,
-       {}},
-      {"seed", "S", "random seed", nullptr, {C::MakeModel}, "1", {}},
+      {"max-positions", "P", "longest sequence the position table holds", nullptr, {C::MakeModel},
+       "128", {}},
+      {"vocab-size", "V", "vocabulary size of a synthetic tokenizer [default: 1000]", nullptr,
+       {C::MakeModel}, nullptr, {}},
+      {"vocab-from", "DIR", "copy the tokenizer files (and vocabulary size) of this model", nullptr,
+       {C::MakeModel}, nullptr, {}},
+      {"init-range", "STD", "standard deviation of the random weights (HF initializer_range)",
+       nullptr, {C::MakeModel}, "0.02", {}},
+      {"seed", "S", "random seed", nullptr, {C::MakeModel, C::MakeTask}, "1", {}},
+      {"kind", "KIND", "single, pair or regression", nullptr, {C::MakeTask}, "single", {}},
+      {"size", "N", "training examples", nullptr, {C::MakeTask}, "2000", {}},
+      {"dev-size", "N", "dev examples (test.tsv gets as many, unlabeled)", nullptr, {C::MakeTask},
+       "500", {}},
+      {"labels", "N", "classes (single: 2-8, pair: 2 or 3)", nullptr, {C::MakeTask}, "2", {}},
   };
+  // clang-format on
   return table;
 }
 
@@ -175,6 +136,17 @@ std::string ParsedFlags::get(const std::string& name) const {
   auto value = get_optional(name);
   if (!value) throw ConfigError("missing --" + name);
   return *value;
+}
+
+double ParsedFlags::get_double(const std::string& name) const {
+  const auto text = get(name);
+  try {
+    size_t used = 0;
+    const double value = std::stod(text, &used);
+    if (used == text.size()) return value;
+  } catch (const std::exception&) {
+  }
+  throw ConfigError("--" + name + " expects a number, got '" + text + "'");
 }
 
 int64_t ParsedFlags::get_int(const std::string& name) const {

@@ -12,7 +12,7 @@
 
 namespace adamix::cli {
 
-enum class Command { Tokenize, Forward, MakeModel, Inspect };
+enum class Command { Train, Tokenize, Forward, MakeModel, MakeTask, Inspect };
 
 struct CommandInfo {
   Command command;
@@ -42,6 +42,7 @@ class ParsedFlags {
   std::string get(const std::string& name) const;  // throws ConfigError when missing
   std::optional<std::string> get_optional(const std::string& name) const;
   int64_t get_int(const std::string& name) const;  // integer with a clear error
+  double get_double(const std::string& name) const;
   bool get_switch(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
   bool help_requested() const { return help_; }

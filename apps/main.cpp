@@ -13,14 +13,12 @@ namespace {
 int dispatch(adamix::cli::Command command, const adamix::cli::ParsedFlags& flags) {
   using adamix::cli::Command;
   switch (command) {
-    case Command::Tokenize:
-      return adamix::cli::run_tokenize(flags);
-    case Command::Forward:
-      return adamix::cli::run_forward(flags);
-    case Command::MakeModel:
-      return adamix::cli::run_make_model(flags);
-    case Command::Inspect:
-      return adamix::cli::run_inspect(flags);
+    case Command::Train: return adamix::cli::run_train(flags);
+    case Command::Tokenize: return adamix::cli::run_tokenize(flags);
+    case Command::Forward: return adamix::cli::run_forward(flags);
+    case Command::MakeModel: return adamix::cli::run_make_model(flags);
+    case Command::MakeTask: return adamix::cli::run_make_task(flags);
+    case Command::Inspect: return adamix::cli::run_inspect(flags);
   }
   return 1;
 }

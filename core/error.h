@@ -28,4 +28,10 @@ class InputError : public Error {
   using Error::Error;
 };
 
+// Training blew up: a NaN or infinite loss.
+class DivergenceError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace adamix

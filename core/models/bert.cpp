@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/error.h"
+
 namespace adamix::models {
 
 namespace nn = torch::nn;
@@ -58,15 +60,36 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden,
   auto split_heads = [&](const torch::Tensor& x) {
     return x.view({n, t, num_heads_, head_size_}).permute({0, 2, 1, 3});
   };
-  const torch::Tensor q = split_heads(query_(hidden));
-  const torch::Tensor k = split_heads(key_(hidden));
-  const torch::Tensor v = split_heads(value_(hidden));
+  auto project = [&](nn::Linear& linear, nn::AnyModule& lora) {
+    torch::Tensor y = linear(hidden);
+    return lora.is_empty() ? y : y + lora.forward(hidden);
+  };
+  const torch::Tensor q = split_heads(project(query_, query_lora_));
+  const torch::Tensor k = split_heads(project(key_, key_lora_));
+  const torch::Tensor v = split_heads(project(value_, value_lora_));
   torch::Tensor scores = torch::matmul(q, k.transpose(-1, -2));  // [N,heads,T,T]
   scores = scores / std::sqrt(static_cast<double>(head_size_));
   if (mask.defined()) scores = scores + mask;
   torch::Tensor probs = dropout_(torch::softmax(scores, -1));
   torch::Tensor context = torch::matmul(probs, v).permute({0, 2, 1, 3}).contiguous();
   return context.view({n, t, num_heads_ * head_size_});
+}
+
+void BertSelfAttentionImpl::set_lora(const std::string& target, nn::AnyModule lora) {
+  nn::Linear* linear = target == "query"   ? &query_
+                       : target == "key"   ? &key_
+                       : target == "value" ? &value_
+                                           : nullptr;
+  nn::AnyModule* slot = target == "query" ? &query_lora_
+                        : target == "key" ? &key_lora_
+                                          : &value_lora_;
+  if (linear == nullptr) {
+    throw ConfigError("LoRA target '" + target +
+                      "' is not a BERT attention projection (expected query, key or value)");
+  }
+  if (!slot->is_empty()) throw ConfigError("attention." + target + " already has a LoRA");
+  (*linear)->register_module("lora", lora.ptr());
+  *slot = std::move(lora);
 }
 
 BertResidualOutputImpl::BertResidualOutputImpl(const ModelConfig& c, int64_t in_features) {
@@ -78,8 +101,15 @@ BertResidualOutputImpl::BertResidualOutputImpl(const ModelConfig& c, int64_t in_
 torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& hidden,
                                               const torch::Tensor& residual) {
   torch::Tensor h = dense_(hidden);
+  if (!adapter_.is_empty()) h = adapter_.forward(h);
   h = dropout_(h);
   return layer_norm_(h + residual);
+}
+
+void BertResidualOutputImpl::set_adapter(nn::AnyModule adapter) {
+  if (!adapter_.is_empty()) throw ConfigError("this output block already has an adapter");
+  register_module("adapter", adapter.ptr());
+  adapter_ = std::move(adapter);
 }
 
 BertAttentionImpl::BertAttentionImpl(const ModelConfig& c) {

@@ -8,6 +8,7 @@
 //   auto out = bert->forward({ids, mask, token_types});
 #include <torch/torch.h>
 
+#include <string>
 #include <vector>
 
 #include "core/models/backbone.h"
@@ -29,13 +30,17 @@ class BertEmbeddingsImpl : public torch::nn::Module {
 };
 TORCH_MODULE(BertEmbeddings);
 
-// Q, K, V projections and scaled dot-product attention over heads. PEFT seam: LoRA registers a
-// `lora` child on query_ / value_ (→ ...self.query.lora.A) and adds its delta in forward().
+// Q, K, V projections and scaled dot-product attention over heads. PEFT seam: set_lora
+// registers a `lora` child on query_ / key_ / value_ (→ ...self.query.lora.A); forward() adds
+// its output (the update, [N,T,H]) to that projection.
 class BertSelfAttentionImpl : public torch::nn::Module {
  public:
   explicit BertSelfAttentionImpl(const ModelConfig& config);
   // hidden [N,T,H], mask [N,1,1,T] additive or undefined → context [N,T,H]
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask);
+  // target: "query" | "key" | "value"; `lora` maps [N,T,H] → [N,T,H]. ConfigError for another
+  // target or one that already has a LoRA.
+  void set_lora(const std::string& target, torch::nn::AnyModule lora);
 
   int64_t num_heads_;
   int64_t head_size_;
@@ -43,21 +48,25 @@ class BertSelfAttentionImpl : public torch::nn::Module {
   torch::nn::Linear key_{nullptr};
   torch::nn::Linear value_{nullptr};
   torch::nn::Dropout dropout_{nullptr};
+  torch::nn::AnyModule query_lora_, key_lora_, value_lora_;  // empty = no LoRA
 };
 TORCH_MODULE(BertSelfAttention);
 
 // dense → dropout → LayerNorm(· + residual): BertSelfOutput, and BertOutput after the FFN.
-// PEFT seam: an adapter child "adapter" (→ ...layer.3.output.adapter.*) runs on dense's output,
-// before dropout and the residual LayerNorm.
+// PEFT seam: set_adapter registers a child "adapter" (→ ...layer.3.output.adapter.*) that runs
+// on dense's output, before dropout and the residual LayerNorm.
 class BertResidualOutputImpl : public torch::nn::Module {
  public:
   BertResidualOutputImpl(const ModelConfig& config, int64_t in_features);
   // hidden [N,T,in], residual [N,T,H] → [N,T,H]
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& residual);
+  // `adapter` maps [N,T,H] → [N,T,H] (residual included). ConfigError if one is already set.
+  void set_adapter(torch::nn::AnyModule adapter);
 
   torch::nn::Linear dense_{nullptr};
   torch::nn::LayerNorm layer_norm_{nullptr};  // registered as "LayerNorm"
   torch::nn::Dropout dropout_{nullptr};
+  torch::nn::AnyModule adapter_;  // empty = no adapter
 };
 TORCH_MODULE(BertResidualOutput);
 

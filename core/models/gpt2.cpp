@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+
+#include "core/error.h"
 
 namespace adamix::models {
 
@@ -50,7 +53,10 @@ torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& hidden, const torc
   auto split_heads = [&](const torch::Tensor& x) {
     return x.view({n, t, num_heads_, head_size_}).permute({0, 2, 1, 3});
   };
-  const std::vector<torch::Tensor> qkv = c_attn_(hidden).split(h, 2);
+  std::vector<torch::Tensor> qkv = c_attn_(hidden).split(h, 2);
+  for (int third = 0; third < 3; ++third) {
+    if (!lora_[third].is_empty()) qkv[third] = qkv[third] + lora_[third].forward(hidden);
+  }
   const torch::Tensor q = split_heads(qkv[0]);
   const torch::Tensor k = split_heads(qkv[1]);
   const torch::Tensor v = split_heads(qkv[2]);
@@ -65,7 +71,29 @@ torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& hidden, const torc
   if (mask.defined()) w = w + mask;
   w = attn_dropout_(torch::softmax(w, -1));
   torch::Tensor out = torch::matmul(w, v).permute({0, 2, 1, 3}).contiguous().view({n, t, h});
-  return resid_dropout_(c_proj_(out));
+  out = c_proj_(out);
+  if (!adapter_.is_empty()) out = adapter_.forward(out);
+  return resid_dropout_(out);
+}
+
+void Gpt2AttentionImpl::set_lora(char third, nn::AnyModule lora) {
+  const std::string thirds = "qkv";
+  const size_t index = thirds.find(third);
+  if (index == std::string::npos) {
+    throw ConfigError(std::string("GPT-2 c_attn has no third '") + third +
+                      "' (expected q, k or v)");
+  }
+  if (!lora_[index].is_empty()) {
+    throw ConfigError(std::string("c_attn.lora_") + third + " is already set");
+  }
+  c_attn_->register_module(std::string("lora_") + third, lora.ptr());
+  lora_[index] = std::move(lora);
+}
+
+void Gpt2AttentionImpl::set_adapter(nn::AnyModule adapter) {
+  if (!adapter_.is_empty()) throw ConfigError("this attention block already has an adapter");
+  register_module("adapter", adapter.ptr());
+  adapter_ = std::move(adapter);
 }
 
 Gpt2MlpImpl::Gpt2MlpImpl(const ModelConfig& c) : activation_(c.activation) {
@@ -75,7 +103,15 @@ Gpt2MlpImpl::Gpt2MlpImpl(const ModelConfig& c) : activation_(c.activation) {
 }
 
 torch::Tensor Gpt2MlpImpl::forward(const torch::Tensor& hidden) {
-  return dropout_(c_proj_(apply_activation(activation_, c_fc_(hidden))));
+  torch::Tensor out = c_proj_(apply_activation(activation_, c_fc_(hidden)));
+  if (!adapter_.is_empty()) out = adapter_.forward(out);
+  return dropout_(out);
+}
+
+void Gpt2MlpImpl::set_adapter(nn::AnyModule adapter) {
+  if (!adapter_.is_empty()) throw ConfigError("this MLP block already has an adapter");
+  register_module("adapter", adapter.ptr());
+  adapter_ = std::move(adapter);
 }
 
 Gpt2BlockImpl::Gpt2BlockImpl(const ModelConfig& c) {

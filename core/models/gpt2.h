@@ -24,14 +24,20 @@ class Conv1DImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Conv1D);
 
-// Causal self-attention: c_attn (fused q, k, v thirds) → heads → c_proj. PEFT seams: LoRA adds
-// deltas to the q and v thirds of c_attn's output; an adapter runs after c_proj, before dropout
-// and the residual add (likewise in Gpt2Mlp after its c_proj).
+// Causal self-attention: c_attn (fused q, k, v thirds) → heads → c_proj. PEFT seams: set_lora
+// registers a LoRA on one third of c_attn (children c_attn.lora_q / lora_k / lora_v) whose
+// output is added to that third; set_adapter registers "adapter" that runs after c_proj, before
+// dropout and the residual add (likewise in Gpt2Mlp after its c_proj).
 class Gpt2AttentionImpl : public torch::nn::Module {
  public:
   explicit Gpt2AttentionImpl(const ModelConfig& config);
   // hidden [N,T,H], mask [N,1,1,T] additive or undefined → [N,T,H]
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask);
+  // third: 'q' | 'k' | 'v'; `lora` maps [N,T,H] → the update of that third [N,T,H].
+  // ConfigError for another third or one that already has a LoRA.
+  void set_lora(char third, torch::nn::AnyModule lora);
+  // `adapter` maps [N,T,H] → [N,T,H] (residual included). ConfigError if one is already set.
+  void set_adapter(torch::nn::AnyModule adapter);
 
   int64_t num_heads_;
   int64_t head_size_;
@@ -39,6 +45,8 @@ class Gpt2AttentionImpl : public torch::nn::Module {
   Conv1D c_proj_{nullptr};
   torch::nn::Dropout attn_dropout_{nullptr};
   torch::nn::Dropout resid_dropout_{nullptr};
+  torch::nn::AnyModule lora_[3];  // q, k, v thirds; empty = no LoRA
+  torch::nn::AnyModule adapter_;  // empty = no adapter
 };
 TORCH_MODULE(Gpt2Attention);
 
@@ -46,11 +54,14 @@ class Gpt2MlpImpl : public torch::nn::Module {
  public:
   explicit Gpt2MlpImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& hidden);  // [N,T,H] → [N,T,H]
+  // An adapter after c_proj, before dropout; as Gpt2AttentionImpl::set_adapter.
+  void set_adapter(torch::nn::AnyModule adapter);
 
   Activation activation_;
   Conv1D c_fc_{nullptr};
   Conv1D c_proj_{nullptr};
   torch::nn::Dropout dropout_{nullptr};
+  torch::nn::AnyModule adapter_;  // empty = no adapter
 };
 TORCH_MODULE(Gpt2Mlp);
 

@@ -7,7 +7,7 @@
 
 #include "apps/flags.h"
 #include "core/io/safetensors.h"
-#include "tests/apps/cli_helpers.h"
+#include "tests/support/cli_helpers.h"
 
 namespace adamix::testing {
 namespace {

@@ -1,4 +1,4 @@
-#include "tests/apps/cli_helpers.h"
+#include "tests/support/cli_helpers.h"
 
 #include <sys/wait.h>
 #include <unistd.h>

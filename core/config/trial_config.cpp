@@ -1,0 +1,111 @@
+#include "core/config/trial_config.h"
+
+#include <functional>
+#include <map>
+
+#include "core/error.h"
+
+namespace adamix::config {
+namespace {
+
+using Recipe = std::function<void(TrialConfig&)>;
+
+// METHOD.md "Reference hyperparameters". GLUE rows: adapters in the FFN, shared up-projection,
+// lambda = 1; NLG rows: LoRA r = 4, alpha = 32, shared B, identical A-experts, lambda = 100.
+void glue_adapter(TrialConfig& c, double lr, int64_t epochs, int64_t r) {
+  c.task.name = "mnli";
+  c.task.max_length = 128;
+  c.method = peft::PeftOptions{};
+  c.method.module = peft::PeftModule::Adapter;
+  c.method.size = r;
+  c.method.experts = 4;
+  c.method.share = peft::Share::Up;
+  c.method.consistency = 1.0;
+  c.method.expert_init = peft::ExpertInit::Independent;
+  c.train.lr = lr;
+  c.train.epochs = epochs;
+  c.train.batch_size = 64;
+  c.train.weight_decay = 0.1;
+  c.train.warmup_ratio = 0.06;
+  c.train.warmup_steps = 0;
+}
+
+void nlg_lora(TrialConfig& c, const char* task, int64_t epochs, int64_t warmup, double decay) {
+  c.task.name = task;
+  c.task.max_length = 512;
+  c.method = peft::PeftOptions{};
+  c.method.module = peft::PeftModule::Lora;
+  c.method.size = 4;
+  c.method.alpha = 32;
+  c.method.experts = 8;
+  c.method.share = peft::Share::Up;  // B shared, M A-experts
+  c.method.consistency = 100.0;
+  c.method.expert_init = peft::ExpertInit::Identical;
+  c.train.lr = 2e-4;
+  c.train.epochs = epochs;
+  c.train.batch_size = 8;
+  c.train.weight_decay = decay;
+  c.train.warmup_steps = warmup;
+  c.train.label_smoothing = std::string(task) == "dart" ? 0.0 : 0.1;
+}
+
+const std::map<std::string, Recipe>& recipes() {
+  static const std::map<std::string, Recipe> table = {
+      {"roberta-large-mnli", [](TrialConfig& c) { glue_adapter(c, 3e-4, 20, 16); }},
+      {"bert-base-mnli", [](TrialConfig& c) { glue_adapter(c, 4e-4, 40, 48); }},
+      {"gpt2-medium-e2e", [](TrialConfig& c) { nlg_lora(c, "e2e", 20, 2000, 0.01); }},
+      {"gpt2-medium-webnlg", [](TrialConfig& c) { nlg_lora(c, "webnlg", 25, 2500, 0.01); }},
+      {"gpt2-medium-dart", [](TrialConfig& c) { nlg_lora(c, "dart", 20, 2000, 0.0); }},
+  };
+  return table;
+}
+
+}  // namespace
+
+const char* to_string(Precision precision) {
+  switch (precision) {
+    case Precision::Fp32: return "fp32";
+    case Precision::Bf16: return "bf16";
+    case Precision::Fp16: return "fp16";
+  }
+  return "?";
+}
+
+Precision parse_precision(const std::string& text) {
+  if (text == "fp32") return Precision::Fp32;
+  if (text == "bf16") return Precision::Bf16;
+  if (text == "fp16") return Precision::Fp16;
+  throw ConfigError("precision: unknown value '" + text + "' (expected one of fp32, bf16, fp16)");
+}
+
+const std::vector<std::string>& recipe_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> result;
+    for (const auto& [name, recipe] : recipes()) result.push_back(name);
+    return result;
+  }();
+  return names;
+}
+
+void apply_recipe(const std::string& name, TrialConfig& config) {
+  const auto it = recipes().find(name);
+  if (it == recipes().end()) {
+    std::string known;
+    for (const auto& n : recipe_names()) known += (known.empty() ? "" : ", ") + n;
+    throw ConfigError("recipe: unknown recipe '" + name + "' (known: " + known + ")");
+  }
+  it->second(config);
+  config.recipe = name;
+}
+
+void TrialConfig::validate() const {
+  if (model.empty()) throw ConfigError("model: a model directory is required");
+  task.validate();
+  method.validate();
+  train.validate();
+  if (precision != Precision::Fp32 && device.rfind("cuda", 0) != 0)
+    throw ConfigError(std::string("precision: ") + to_string(precision) +
+                      " needs a CUDA device (device is '" + device + "'); CPU trains in fp32");
+}
+
+}  // namespace adamix::config

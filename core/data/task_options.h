@@ -1,0 +1,27 @@
+#pragma once
+// The `task:` block of a trial config: which data set a trial trains and evaluates on.
+//
+//   TaskOptions task;
+//   task.name = "mnli";            // a GLUE name, an NLG name, or "synthetic" (make-task)
+//   task.dir = "glue/MNLI";        // train.tsv, dev_matched.tsv, dev_mismatched.tsv
+//   task.validate();
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace adamix::data {
+
+struct TaskOptions {
+  // GLUE: cola, sst2, mrpc, stsb, qqp, mnli, qnli, rte, wnli (any case; "SST-2" and "STS-B"
+  // spellings too); NLG: e2e, webnlg, dart; "synthetic": a folder written by make-task (its
+  // task.json describes it).
+  std::string name;
+  std::filesystem::path dir;  // the folder holding the task's files
+  int64_t max_length = 128;   // tokens per example, special tokens included; longer truncates
+
+  // ConfigError naming the field: unknown name, empty dir, max_length outside [8, 65536].
+  // Does not touch the file system (load_task reports missing files).
+  void validate() const;
+};
+
+}  // namespace adamix::data

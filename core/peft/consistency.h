@@ -1,0 +1,34 @@
+#pragma once
+// AdaMix consistency regularisation and ensemble averaging (METHOD.md "Mixture", "Inference
+// modes"). Trainer: loss = CE(z1, y) + lambda · consistency_loss(z1, z2), z1 and z2 the logits
+// of two passes of one batch through different routes.
+//
+//   torch::Tensor reg = consistency_loss(z1, z2);  // z [B,C] → 0-dim
+//   torch::Tensor log_p = ensemble_log_probs(run_expert_paths(*peft.context, options, forward));
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace adamix::peft {
+
+// ½ [KL(softmax(z2) ‖ softmax(z1)) + KL(softmax(z1) ‖ softmax(z2))], each KL with its target
+// (the first argument) detached, as the reference's F.kl_div(log_softmax(input),
+// softmax(target.detach())). Logits [..., C] are flattened to [B', C] rows and the sum is
+// divided by B' ("batchmean"; for [B,C] exactly F.kl_div's batchmean). Computed in float32 (or
+// float64 for double inputs). 0-dim.
+torch::Tensor consistency_loss(const torch::Tensor& z1, const torch::Tensor& z2);
+
+// The regression (single-logit) variant, where the KL of a one-class softmax vanishes:
+// ½ [mean((y1 - sg(y2))²) + mean((y2 - sg(y1))²)], whose value is the batch mean of the squared
+// difference of the two predictions; each pass is pulled toward the other's stop-gradient like
+// the KL form. Predictions of any equal shape, e.g. [B] or [B,1]. 0-dim.
+torch::Tensor consistency_loss_regression(const torch::Tensor& y1, const torch::Tensor& y2);
+
+// Classification ensemble over expert paths: log( (1/K) Σ_k softmax(z_k) ), each z_k [..., C]
+// of one shape; result [..., C] (a log-probability: its exp sums to 1 over C).
+torch::Tensor ensemble_log_probs(const std::vector<torch::Tensor>& path_logits);
+
+// Regression ensemble: the mean prediction over paths, each of one shape.
+torch::Tensor ensemble_mean(const std::vector<torch::Tensor>& path_predictions);
+
+}  // namespace adamix::peft

@@ -1,0 +1,189 @@
+#include "core/peft/routing.h"
+
+#include <string>
+
+#include "core/error.h"
+
+namespace adamix::peft {
+
+int64_t down_experts(const PeftOptions& options) {
+  return options.share == Share::Down ? 1 : options.experts;
+}
+
+int64_t up_experts(const PeftOptions& options) {
+  return options.share == Share::Up ? 1 : options.experts;
+}
+
+std::vector<ExpertPath> expert_paths(const PeftOptions& options) {
+  std::vector<ExpertPath> paths;
+  for (int64_t i = 0; i < down_experts(options); ++i) {
+    for (int64_t j = 0; j < up_experts(options); ++j) paths.emplace_back(i, j);
+  }
+  return paths;
+}
+
+RoutingContext::RoutingContext(const PeftOptions& options, at::Generator generator)
+    : routing_(options.routing),
+      experts_(options.experts),
+      share_(options.share),
+      load_balance_(options.load_balance),
+      generator_(std::move(generator)) {
+  options.validate();
+  if (!generator_.defined() || generator_.device().type() != torch::kCPU) {
+    throw ConfigError("RoutingContext needs a CPU generator, got " +
+                      std::string(generator_.defined() ? generator_.device().str() : "none"));
+  }
+  set_inference(options.inference);
+}
+
+void RoutingContext::set_inference(const InferenceMode& mode) {
+  PeftOptions check;
+  check.experts = experts_;
+  check.share = share_;
+  check.inference = mode;
+  check.validate();  // ConfigError naming fixed:I,J out of range
+  inference_ = mode;
+}
+
+void RoutingContext::set_forced_path(std::optional<ExpertPath> path) {
+  if (path && (path->first < 0 || path->second < 0)) {
+    throw InputError("forced expert path (" + std::to_string(path->first) + ", " +
+                     std::to_string(path->second) + ") has a negative index");
+  }
+  forced_path_ = path;
+}
+
+int64_t RoutingContext::draw(int64_t n) {
+  if (n <= 1) return 0;
+  return at::randint(n, {1}, generator_, torch::kLong).item<int64_t>();
+}
+
+Route RoutingContext::route(int64_t down, int64_t up, bool training, int64_t tokens,
+                            torch::Device device) {
+  Route r;
+  if (routing_ == Routing::LearnedTop1) {
+    r.kind = Route::Kind::Gate;
+    return r;
+  }
+  if (routing_ == Routing::Fixed) return r;  // (0, 0): the only experts it ever trained
+  if (forced_path_) {
+    const auto [i, j] = *forced_path_;
+    if (i >= down || j >= up) {
+      throw InputError("forced expert path (" + std::to_string(i) + ", " + std::to_string(j) +
+                       ") is out of range for a module with " + std::to_string(down) +
+                       " down and " + std::to_string(up) + " up experts");
+    }
+    r.down = i;
+    r.up = j;
+    return r;
+  }
+  if (training) {
+    r.down = draw(down);
+    r.up = draw(up);
+    return r;
+  }
+  switch (inference_.kind) {
+    case InferenceMode::Kind::Merged: r.kind = Route::Kind::Merged; break;
+    case InferenceMode::Kind::RandomBatch:
+      r.down = draw(down);
+      r.up = draw(up);
+      break;
+    case InferenceMode::Kind::RandomToken: {
+      r.kind = Route::Kind::PerToken;
+      auto per_token = [&](int64_t n) {
+        if (n <= 1) return torch::Tensor();
+        return at::randint(n, {tokens}, generator_, torch::kLong).to(device);
+      };
+      r.down_index = per_token(down);
+      r.up_index = per_token(up);
+      break;
+    }
+    case InferenceMode::Kind::Fixed:
+      r.down = down > 1 ? inference_.down : 0;
+      r.up = up > 1 ? inference_.up : 0;
+      break;
+    case InferenceMode::Kind::Ensemble:
+      throw InputError(
+          "inference mode 'ensemble' runs one pass per expert path: force each path with "
+          "RoutingContext::set_forced_path (see run_expert_paths)");
+  }
+  return r;
+}
+
+void RoutingContext::add_aux_loss(const torch::Tensor& loss) {
+  aux_loss_ = aux_loss_.defined() ? aux_loss_ + loss : loss;
+}
+
+torch::Tensor RoutingContext::take_aux_loss() {
+  torch::Tensor out = aux_loss_;
+  aux_loss_ = torch::Tensor();
+  return out;
+}
+
+std::vector<torch::Tensor> run_expert_paths(RoutingContext& context, const PeftOptions& options,
+                                            const std::function<torch::Tensor()>& forward) {
+  struct ClearForcedPath {
+    RoutingContext& context;
+    ~ClearForcedPath() { context.set_forced_path(std::nullopt); }
+  } clear{context};
+  std::vector<torch::Tensor> outputs;
+  for (const ExpertPath& path : expert_paths(options)) {
+    context.set_forced_path(path);
+    outputs.push_back(forward());
+  }
+  return outputs;
+}
+
+GateDecision switch_top1(const torch::Tensor& logits) {
+  TORCH_CHECK(logits.dim() == 2, "switch_top1 expects [tokens, experts] logits, got ",
+              logits.sizes());
+  const int64_t experts = logits.size(1);
+  const torch::Tensor probs = torch::softmax(logits, -1);  // [K,M]
+  GateDecision d;
+  d.index = probs.argmax(-1);
+  d.probability = probs.gather(1, d.index.unsqueeze(1)).squeeze(1);
+  const torch::Tensor dispatched =
+      torch::one_hot(d.index, experts).to(probs.scalar_type()).mean(0);  // f_i, no gradient
+  d.balance_loss = static_cast<double>(experts) * (dispatched * probs.mean(0)).sum();
+  return d;
+}
+
+std::vector<torch::Tensor> expert_means(const std::vector<torch::Tensor>& stacked) {
+  std::vector<torch::Tensor> out;
+  for (const torch::Tensor& t : stacked) {
+    out.push_back(!t.defined() ? t : t.size(0) == 1 ? t.select(0, 0) : t.mean(0));
+  }
+  return out;
+}
+
+torch::Tensor routed_linear(const torch::Tensor& x, const torch::Tensor& weight,
+                            const torch::Tensor& bias, const torch::Tensor& index) {
+  const int64_t experts = weight.size(0);
+  const int64_t out = weight.size(1);
+  const int64_t in = weight.size(2);
+  TORCH_CHECK(x.dim() == 2 && x.size(1) == in, "routed_linear expects x [K,", in, "], got ",
+              x.sizes());
+  if (!index.defined() || experts == 1) {
+    return torch::linear(x, weight.select(0, 0), bias.defined() ? bias.select(0, 0) : bias);
+  }
+  const int64_t k = x.size(0);
+  TORCH_CHECK(index.dim() == 1 && index.size(0) == k, "routed_linear expects index [", k, "], got ",
+              index.sizes());
+  torch::Tensor y;
+  if (out <= in) {
+    // Every expert's output in one matmul [K, M·out], then each row keeps its expert's slice.
+    const torch::Tensor all =
+        torch::matmul(x, weight.reshape({experts * out, in}).t()).view({k, experts, out});
+    y = all.gather(1, index.view({k, 1, 1}).expand({k, 1, out})).squeeze(1);
+  } else {
+    // Row k of x placed in block index[k] of a zero [K, M·in] matrix, times the experts'
+    // weights stacked along `in` [M·in, out]: one matmul, each row meets only its expert.
+    const torch::Tensor one_hot = torch::one_hot(index, experts).to(x.scalar_type());  // [K,M]
+    const torch::Tensor block = (one_hot.unsqueeze(2) * x.unsqueeze(1)).view({k, experts * in});
+    y = torch::matmul(block, weight.transpose(1, 2).reshape({experts * in, out}));
+  }
+  if (bias.defined()) y = y + bias.index_select(0, index);
+  return y;
+}
+
+}  // namespace adamix::peft

@@ -1,0 +1,125 @@
+#pragma once
+// Expert routing of the AdaMix mixtures (METHOD.md "Mixture", "Inference modes"). One
+// RoutingContext is shared by every mixture module of a model: it owns the trial's random
+// generator, the training routing, the inference mode, the forced path of ensemble passes and
+// the learned-top1 auxiliary loss.
+//
+//   auto context = std::make_shared<RoutingContext>(options, at::detail::createCPUGenerator(1));
+//   Route route = context->route(/*down_experts=*/4, /*up_experts=*/1, module.is_training(),
+//                                tokens, x.device());
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "core/peft/peft_options.h"
+
+namespace adamix::peft {
+
+using ExpertPath = std::pair<int64_t, int64_t>;  // (down / A expert, up / B expert)
+
+// Experts on each side given the sharing: the shared side has 1.
+int64_t down_experts(const PeftOptions& options);
+int64_t up_experts(const PeftOptions& options);
+
+// Every (down, up) pair a mixture can run, down-major: share up → (i, 0) for i < M; share
+// down → (0, j); none → all M² pairs.
+std::vector<ExpertPath> expert_paths(const PeftOptions& options);
+
+// How one forward call of one mixture module runs.
+struct Route {
+  enum class Kind {
+    Pair,      // the whole batch through experts (down, up)
+    Merged,    // each side replaced by the mean of its experts
+    PerToken,  // token k through (down_index[k], up_index[k])
+    Gate,      // learned-top1: the module's gate picks an expert per token
+  };
+  Kind kind = Kind::Pair;
+  int64_t down = 0;
+  int64_t up = 0;
+  // PerToken: [tokens] int64 on the module's device; undefined for a side with one expert.
+  // Gate: the module stores its gate's choices here after the forward call (for inspection).
+  torch::Tensor down_index;
+  torch::Tensor up_index;
+};
+
+class RoutingContext {
+ public:
+  // `generator` must be a CPU generator (indices are drawn on the host, so a seed fixes the
+  // routes on any device). ConfigError otherwise, or when `options` is invalid.
+  RoutingContext(const PeftOptions& options, at::Generator generator);
+
+  Routing routing() const { return routing_; }
+  int64_t experts() const { return experts_; }
+  double load_balance() const { return load_balance_; }
+  at::Generator& generator() { return generator_; }
+
+  const InferenceMode& inference() const { return inference_; }
+  // ConfigError when a fixed:I,J index is out of range for this model's experts.
+  void set_inference(const InferenceMode& mode);
+
+  // Ensemble passes: every random-routed module runs `path` (a shared side uses 0), in
+  // training and evaluation alike, until cleared with std::nullopt.
+  void set_forced_path(std::optional<ExpertPath> path);
+  const std::optional<ExpertPath>& forced_path() const { return forced_path_; }
+
+  // The route of one forward call of a module with `down` × `up` experts over `tokens` tokens.
+  // Routing random: a forced path wins; training draws one uniform index per side with more
+  // than one expert; evaluation follows the inference mode (ensemble without a forced path is
+  // an InputError). Routing fixed: always (0, 0), in evaluation too (the other experts never
+  // train, so merging or sampling them would be meaningless). Routing learned-top1: always the
+  // module's gate (Kind::Gate). Those two ignore the inference mode and the forced path.
+  Route route(int64_t down, int64_t up, bool training, int64_t tokens, torch::Device device);
+
+  // learned-top1: each gate adds load_balance · M · Σ f_i P_i here during forward.
+  void add_aux_loss(const torch::Tensor& loss);
+  // The sum added since the last call (a 0-dim tensor), or an undefined tensor if none; resets.
+  torch::Tensor take_aux_loss();
+
+ private:
+  int64_t draw(int64_t n);  // uniform in [0, n), one generator call; 0 without a call if n == 1
+
+  Routing routing_;
+  int64_t experts_;
+  Share share_;
+  double load_balance_;
+  InferenceMode inference_;
+  at::Generator generator_;
+  std::optional<ExpertPath> forced_path_;
+  torch::Tensor aux_loss_;
+};
+
+// Runs `forward` once per expert path (expert_paths(options)) with that path forced, then
+// clears the forced path (also on an exception). Returns the outputs in path order; feed them
+// to ensemble_log_probs / ensemble_mean.
+std::vector<torch::Tensor> run_expert_paths(RoutingContext& context, const PeftOptions& options,
+                                            const std::function<torch::Tensor()>& forward);
+
+// Switch-Transformer top-1 routing of [tokens, M] gate logits: expert = argmax, probability =
+// its softmax value (differentiable), and the load-balancing loss M · Σ_i f_i · P_i with f_i the
+// share of tokens sent to expert i and P_i the mean probability of expert i.
+struct GateDecision {
+  torch::Tensor index;         // [tokens] int64
+  torch::Tensor probability;   // [tokens]
+  torch::Tensor balance_loss;  // 0-dim, unweighted
+};
+GateDecision switch_top1(const torch::Tensor& logits);
+
+// Merging (METHOD.md): the mean over the leading expert dimension of each stacked tensor
+// (undefined stays undefined; one expert → that expert). Recomputed on every call on purpose:
+// it costs M·|θ| additions per module, independent of the batch, and no cache key can see every
+// write (LibTorch's optimizers update `param.data()`, which bypasses the version counter), so a
+// cache would risk the reference's stale-merge bug.
+std::vector<torch::Tensor> expert_means(const std::vector<torch::Tensor>& stacked);
+
+// y = x W_e^T + b_e with expert e = index[k] for row k; x [K,in], weight [M,out,in], bias
+// [M,out] or undefined, index [K] int64 (undefined or M == 1: expert 0) → [K,out]. No loop over
+// experts: the side whose width is smaller is expanded over M (all-experts matmul then gather
+// when out <= in, one-hot block matmul otherwise), costing K·M·min(in, out) extra memory.
+torch::Tensor routed_linear(const torch::Tensor& x, const torch::Tensor& weight,
+                            const torch::Tensor& bias, const torch::Tensor& index);
+
+}  // namespace adamix::peft

@@ -1,0 +1,93 @@
+#include "core/train/optimizer.h"
+
+#include <map>
+
+#include "core/error.h"
+
+namespace adamix::train {
+namespace {
+
+std::string state_key(const torch::Tensor& param) {
+  return c10::guts::to_string(param.unsafeGetTensorImpl());
+}
+
+std::string shape_text(const torch::Tensor& t) {
+  std::string s = "[";
+  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
+  return s + "]";
+}
+
+}  // namespace
+
+bool decays(const std::string& name) {
+  return name.find("bias") == std::string::npos &&
+         name.find("LayerNorm.weight") == std::string::npos;
+}
+
+std::unique_ptr<torch::optim::AdamW> make_adamw(const NamedTensors& params,
+                                                const TrainOptions& options) {
+  std::vector<torch::Tensor> with_decay, without_decay;
+  for (const auto& [name, tensor] : params)
+    (decays(name) ? with_decay : without_decay).push_back(tensor);
+  auto defaults = torch::optim::AdamWOptions(options.lr)
+                      .betas({options.adam_beta1, options.adam_beta2})
+                      .eps(options.adam_eps)
+                      .weight_decay(options.weight_decay);
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  auto decay_options = std::make_unique<torch::optim::AdamWOptions>(defaults);
+  auto plain_options = std::make_unique<torch::optim::AdamWOptions>(defaults);
+  plain_options->weight_decay(0.0);
+  if (!with_decay.empty()) groups.emplace_back(with_decay, std::move(decay_options));
+  if (!without_decay.empty()) groups.emplace_back(without_decay, std::move(plain_options));
+  if (groups.empty()) throw ConfigError("nothing to train: the model has no trainable parameters");
+  return std::make_unique<torch::optim::AdamW>(std::move(groups), defaults);
+}
+
+void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups())
+    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+}
+
+std::vector<std::pair<std::string, AdamState>> export_adam_state(torch::optim::AdamW& optimizer,
+                                                                 const NamedTensors& params) {
+  std::vector<std::pair<std::string, AdamState>> result;
+  auto& states = optimizer.state();
+  for (const auto& [name, param] : params) {
+    AdamState state;
+    const auto it = states.find(state_key(param));
+    if (it != states.end()) {
+      const auto& adam = static_cast<const torch::optim::AdamWParamState&>(*it->second);
+      state.step = adam.step();
+      state.exp_avg = adam.exp_avg().detach().to(torch::kCPU).clone();
+      state.exp_avg_sq = adam.exp_avg_sq().detach().to(torch::kCPU).clone();
+    }
+    result.emplace_back(name, std::move(state));
+  }
+  return result;
+}
+
+void import_adam_state(torch::optim::AdamW& optimizer, const NamedTensors& params,
+                       const std::vector<std::pair<std::string, AdamState>>& state) {
+  std::map<std::string, const torch::Tensor*> by_name;
+  for (const auto& [name, param] : params) by_name[name] = &param;
+  auto& states = optimizer.state();
+  for (const auto& [name, saved] : state) {
+    const auto it = by_name.find(name);
+    if (it == by_name.end()) throw IoError("optimizer state for unknown parameter '" + name + "'");
+    const auto& param = *it->second;
+    if (saved.step == 0) {
+      states.erase(state_key(param));
+      continue;
+    }
+    if (saved.exp_avg.sizes() != param.sizes() || saved.exp_avg_sq.sizes() != param.sizes())
+      throw IoError("optimizer state of '" + name + "' has shape " + shape_text(saved.exp_avg) +
+                    " but the parameter is " + shape_text(param));
+    auto adam = std::make_unique<torch::optim::AdamWParamState>();
+    adam->step(saved.step);
+    adam->exp_avg(saved.exp_avg.to(param.device(), param.scalar_type()).clone());
+    adam->exp_avg_sq(saved.exp_avg_sq.to(param.device(), param.scalar_type()).clone());
+    states[state_key(param)] = std::move(adam);
+  }
+}
+
+}  // namespace adamix::train

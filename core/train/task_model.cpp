@@ -1,0 +1,72 @@
+#include "core/train/task_model.h"
+
+#include "core/peft/consistency.h"
+#include "core/peft/routing.h"
+
+namespace adamix::train {
+namespace {
+
+bool has_pooler(const models::BackboneImpl& backbone) {
+  for (const auto& item : backbone.named_parameters())
+    if (item.key().rfind("pooler.", 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+TaskModel::TaskModel(const std::filesystem::path& model_dir, const peft::PeftOptions& method,
+                     int64_t num_outputs, bool regression, uint64_t seed, torch::Device device)
+    : device_(device),
+      regression_(regression),
+      loaded_(models::load_backbone(model_dir, device,
+                                    {/*trainable=*/method.module == peft::PeftModule::Full})) {
+  peft_ = peft::attach_peft(*loaded_.backbone, method, at::detail::createCPUGenerator(seed));
+  head_ = models::make_head(loaded_.config, num_outputs, has_pooler(*loaded_.backbone));
+  head_->reset_parameters(at::detail::createCPUGenerator(seed ^ 0x9e3779b97f4a7c15ull));
+  head_->to(device);
+  for (const auto& item : peft_.parameters) trainable_.emplace_back(item.key(), item.value());
+  for (const auto& item : head_->named_parameters()) {
+    if (item.value().requires_grad()) trainable_.emplace_back("head." + item.key(), item.value());
+  }
+  train(false);
+}
+
+torch::Tensor TaskModel::forward(const Batch& batch) {
+  models::BackboneInput input;
+  input.input_ids = batch.input_ids;
+  input.attention_mask = batch.attention_mask;
+  if (loaded_.config.type_vocab_size > 0) input.token_type_ids = batch.token_type_ids;
+  input.return_logits = false;
+  const auto out = loaded_.backbone->forward(input);
+  return head_->forward(out, batch.attention_mask);
+}
+
+torch::Tensor TaskModel::predict(const Batch& batch) {
+  const auto& options = peft_.options;
+  const bool ensemble = routing().inference().kind == peft::InferenceMode::Kind::Ensemble;
+  if (!ensemble) {
+    const auto logits = forward(batch);
+    return regression_ ? logits.squeeze(-1) : torch::log_softmax(logits, -1);
+  }
+  const auto paths = peft::run_expert_paths(routing(), options, [&] { return forward(batch); });
+  if (regression_) {
+    std::vector<torch::Tensor> values;
+    for (const auto& p : paths) values.push_back(p.squeeze(-1));
+    return peft::ensemble_mean(values);
+  }
+  return peft::ensemble_log_probs(paths);
+}
+
+void TaskModel::train(bool on) {
+  loaded_.backbone->train(on);
+  head_->train(on);
+}
+
+Accounting TaskModel::accounting() const {
+  Accounting result;
+  result.peft = peft::count_parameters(*loaded_.backbone, peft_);
+  for (const auto& p : head_->parameters()) result.head += p.numel();
+  return result;
+}
+
+}  // namespace adamix::train

@@ -1,0 +1,37 @@
+#include "core/train/train_options.h"
+
+#include <string>
+
+#include "core/error.h"
+
+namespace adamix::train {
+namespace {
+
+void require(bool ok, const std::string& field, const std::string& rule, double value) {
+  if (!ok)
+    throw ConfigError("train." + field + " must be " + rule + ", got " + std::to_string(value));
+}
+
+}  // namespace
+
+void TrainOptions::validate() const {
+  require(epochs >= 1, "epochs", ">= 1", static_cast<double>(epochs));
+  require(batch_size >= 1, "batch_size", ">= 1", static_cast<double>(batch_size));
+  require(lr > 0, "lr", "> 0", lr);
+  require(weight_decay >= 0, "weight_decay", ">= 0", weight_decay);
+  require(warmup_ratio >= 0 && warmup_ratio < 1, "warmup_ratio", "in [0, 1)", warmup_ratio);
+  require(warmup_steps >= 0, "warmup_steps", ">= 0", static_cast<double>(warmup_steps));
+  require(max_grad_norm >= 0, "max_grad_norm", ">= 0", max_grad_norm);
+  require(eval_every >= 0, "eval_every", "'epoch' or a step count >= 1",
+          static_cast<double>(eval_every));
+  require(checkpoint_every >= 0, "checkpoint_every", ">= 0", static_cast<double>(checkpoint_every));
+  require(grad_accum >= 1, "grad_accum", ">= 1", static_cast<double>(grad_accum));
+  require(label_smoothing >= 0 && label_smoothing < 1, "label_smoothing", "in [0, 1)",
+          label_smoothing);
+  require(max_steps >= 0, "max_steps", ">= 0", static_cast<double>(max_steps));
+  require(adam_beta1 >= 0 && adam_beta1 < 1, "adam_beta1", "in [0, 1)", adam_beta1);
+  require(adam_beta2 >= 0 && adam_beta2 < 1, "adam_beta2", "in [0, 1)", adam_beta2);
+  require(adam_eps > 0, "adam_eps", "> 0", adam_eps);
+}
+
+}  // namespace adamix::train

@@ -1,0 +1,32 @@
+#pragma once
+// Optimiser, schedule and loop options: the `train:` block of a trial config (METHOD.md's
+// reference hyperparameters are the defaults). No LibTorch here.
+//
+//   TrainOptions train;  // RoBERTa-large MNLI: lr 3e-4, 20 epochs, batch 64, ...
+#include <cstdint>
+
+namespace adamix::train {
+
+struct TrainOptions {
+  int64_t epochs = 20;
+  int64_t batch_size = 64;
+  double lr = 3.0e-4;
+  double weight_decay = 0.1;     // decoupled (AdamW); not on biases and LayerNorm weights
+  double warmup_ratio = 0.06;    // share of all optimiser steps spent warming up linearly
+  int64_t warmup_steps = 0;      // > 0 overrides warmup_ratio (NLG recipes: 2000 steps)
+  double max_grad_norm = 1.0;    // 0 = no clipping
+  int64_t eval_every = 0;        // evaluate every N optimiser steps; 0 = at each epoch's end
+  int64_t checkpoint_every = 0;  // also checkpoint every N optimiser steps; 0 = at evaluations
+  uint64_t seed = 1;
+  int64_t grad_accum = 1;  // micro-batches per optimiser step
+  double label_smoothing = 0.0;
+  int64_t max_steps = 0;  // stop after N optimiser steps; 0 = run all epochs
+  double adam_beta1 = 0.9;
+  double adam_beta2 = 0.999;
+  double adam_eps = 1e-8;
+
+  // ConfigError naming the `train.` field for values out of range.
+  void validate() const;
+};
+
+}  // namespace adamix::train

@@ -1,0 +1,122 @@
+#pragma once
+// The training loop and nothing else (STYLE.md §5): it asks its options when to evaluate,
+// checkpoint and stop, and tells observers (checkpoint writer, metrics sink, progress line)
+// what happened. Loss (METHOD.md): CE (or MSE) on the first pass; with an adapter / LoRA
+// method and lambda > 0 a second pass with its own routes and dropout adds
+// lambda · consistency(z1, z2); learned-top1 adds its weighted load-balancing loss.
+//
+//   Trainer trainer(model, train_split, dev_splits, {spec.metrics, spec.main_metric}, options);
+//   trainer.add_observer(&checkpoints);
+//   trainer.restore(snapshot);  // optional: resume
+//   trainer.run();
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/metrics/metric.h"
+#include "core/train/batch.h"
+#include "core/train/lr_schedule.h"
+#include "core/train/optimizer.h"
+#include "core/train/task_model.h"
+#include "core/train/train_options.h"
+
+namespace adamix::train {
+
+// Plain, serialisable loop position. Resume = this + trainable weights + optimiser moments +
+// generator states (TrainerSnapshot).
+struct TrainingState {
+  int64_t step = 0;            // optimiser steps taken
+  int64_t epoch = 0;           // epoch in progress (0-based)
+  int64_t batch_in_epoch = 0;  // micro-batches of this epoch already consumed
+  int64_t evaluations = 0;
+  double best_score = -std::numeric_limits<double>::infinity();
+  int64_t best_step = -1;
+};
+
+struct EvalResult {
+  int64_t step = 0;
+  int64_t epoch = 0;                      // epochs completed when it ran
+  std::map<std::string, double> metrics;  // "<split>/<metric>", e.g. "dev_matched/accuracy"
+  std::string main_metric;                // key into metrics
+  double main_score = 0;
+  bool is_best = false;
+};
+
+struct StepReport {
+  double loss = 0;         // total loss of the step (mean over its micro-batches)
+  double task_loss = 0;    // CE / MSE part
+  double consistency = 0;  // the unweighted consistency term (0 when off)
+  double lr = 0;
+  int64_t examples = 0;
+  int64_t total_steps = 0;
+};
+
+class TrainerObserver {
+ public:
+  virtual ~TrainerObserver() = default;
+  virtual void on_start(const TrainingState&, int64_t /*total_steps*/) {}
+  virtual void on_step(const TrainingState&, const StepReport&) {}
+  virtual void on_evaluation(const TrainingState&, const EvalResult&) {}
+  // A resumable point: everything before it may be saved (see Trainer::snapshot).
+  virtual void on_checkpoint(const TrainingState&, bool /*is_best*/) {}
+  virtual void on_finish(const TrainingState&) {}
+  // Polled after every optimiser step; true stops the loop after a checkpoint (SIGTERM).
+  virtual bool stop_requested() { return false; }
+};
+
+struct TrainerSnapshot {
+  TrainingState state;
+  NamedTensors params;  // trainable, CPU copies
+  std::vector<std::pair<std::string, AdamState>> adam;
+  std::map<std::string, std::vector<uint8_t>> generators;  // "routing", "dropout"
+};
+
+struct MetricSpec {
+  std::vector<metrics::Metric> metrics;
+  metrics::Metric main_metric = metrics::Metric::Accuracy;  // read on the first eval split
+};
+
+class Trainer {
+ public:
+  // `eval`: the dev splits; the main metric is read on the first.
+  Trainer(TaskModel& model, const data::TokenizedSplit& train,
+          const std::vector<data::TokenizedSplit>& eval, MetricSpec metric_spec,
+          const TrainOptions& options);
+
+  void add_observer(TrainerObserver* observer) { observers_.push_back(observer); }
+  TrainerSnapshot snapshot();
+  void restore(const TrainerSnapshot& snapshot);
+  // Runs until every step is done or an observer asks to stop. Returns true when finished.
+  bool run();
+  // One evaluation pass over every eval split, with routing draws that depend only on the
+  // seed and the evaluation's index, so evaluating never perturbs training.
+  EvalResult evaluate();
+
+  const TrainingState& state() const { return state_; }
+  int64_t total_steps() const { return total_steps_; }
+
+ private:
+  StepReport train_step(const std::vector<int64_t>& order, int64_t micro_batches);
+  bool after_step(const StepReport& report, bool epoch_end);
+  void checkpoint(bool is_best);
+
+  TaskModel& model_;
+  const data::TokenizedSplit& train_;
+  const std::vector<data::TokenizedSplit>& eval_;
+  MetricSpec metric_spec_;
+  TrainOptions options_;
+  int64_t batches_per_epoch_ = 0;
+  int64_t total_steps_ = 0;
+  LinearSchedule schedule_;
+  std::unique_ptr<torch::optim::AdamW> optimizer_;
+  TrainingState state_;
+  std::vector<TrainerObserver*> observers_;
+};
+
+}  // namespace adamix::train

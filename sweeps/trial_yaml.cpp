@@ -1,0 +1,278 @@
+#include "sweeps/trial_yaml.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+
+#include "core/error.h"
+#include "core/io/atomic_file.h"
+
+namespace adamix::sweeps {
+namespace {
+
+using config::TrialConfig;
+
+// Reads typed values out of YAML nodes; every error names source:line and the dotted key.
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
+                         const std::string& message) const {
+    const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+    throw ConfigError(source_ + (line ? ":" + std::to_string(line) : "") + ": " + key + ": " +
+                      message);
+  }
+
+  void only_keys(const YAML::Node& map, const std::string& prefix,
+                 const std::set<std::string>& allowed) const {
+    if (!map.IsMap()) fail(map, prefix.empty() ? "(top level)" : prefix, "expected a mapping");
+    for (const auto& entry : map) {
+      const auto key = entry.first.as<std::string>();
+      if (!allowed.count(key)) {
+        std::string known;
+        for (const auto& k : allowed) known += (known.empty() ? "" : ", ") + k;
+        fail(entry.first, prefix.empty() ? key : prefix + "." + key,
+             "unknown key (expected one of " + known + ")");
+      }
+    }
+  }
+
+  std::string text(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar()) fail(node, key, "expected a single value");
+    return node.Scalar();
+  }
+
+  int64_t integer(const YAML::Node& node, const std::string& key) const {
+    const auto value = text(node, key);
+    char* end = nullptr;
+    errno = 0;
+    const long long parsed = std::strtoll(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0' || errno == ERANGE)
+      fail(node, key, "expected an integer, got '" + value + "'");
+    return parsed;
+  }
+
+  double number(const YAML::Node& node, const std::string& key) const {
+    const auto value = text(node, key);
+    char* end = nullptr;
+    const double parsed = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || value == "nan" || value == "inf")
+      fail(node, key, "expected a number, got '" + value + "'");
+    return parsed;
+  }
+
+  // Runs `parse` and re-throws its ConfigError with the node's line in front.
+  template <class F>
+  auto with_line(const YAML::Node& node, F&& parse) const {
+    try {
+      return parse();
+    } catch (const ConfigError& e) {
+      const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+      throw ConfigError(source_ + (line ? ":" + std::to_string(line) : "") + ": " + e.what());
+    }
+  }
+
+ private:
+  std::string source_;
+};
+
+void module_defaults(peft::PeftModule module, peft::PeftOptions& method) {
+  // METHOD.md: adapters r = 16 (RoBERTa-large GLUE row); LoRA r = 8, alpha = 16 for GLUE,
+  // LoRA experts start identical, adapter experts independent.
+  const bool lora = module == peft::PeftModule::Lora;
+  method.size = lora ? 8 : 16;
+  method.alpha = lora ? 16 : 32;
+  method.expert_init = lora ? peft::ExpertInit::Identical : peft::ExpertInit::Independent;
+}
+
+void read_task(const Reader& r, const YAML::Node& node, data::TaskOptions& task) {
+  r.only_keys(node, "task", {"name", "dir", "max_length"});
+  if (node["name"]) task.name = r.text(node["name"], "task.name");
+  if (node["dir"]) task.dir = r.text(node["dir"], "task.dir");
+  if (node["max_length"]) task.max_length = r.integer(node["max_length"], "task.max_length");
+}
+
+void read_method(const Reader& r, const YAML::Node& node, peft::PeftOptions& m) {
+  r.only_keys(node, "method",
+              {"module", "size", "alpha", "placement", "experts", "share", "routing", "consistency",
+               "expert_init", "inference", "load_balance"});
+  if (const auto n = node["module"]) {
+    m.module = r.with_line(n, [&] { return peft::parse_peft_module(r.text(n, "method.module")); });
+    module_defaults(m.module, m);
+  }
+  if (node["size"]) m.size = r.integer(node["size"], "method.size");
+  if (node["alpha"]) m.alpha = r.number(node["alpha"], "method.alpha");
+  if (const auto n = node["placement"]) {
+    if (n.IsSequence()) {
+      m.lora_targets.clear();
+      for (const auto& target : n) m.lora_targets.push_back(r.text(target, "method.placement"));
+    } else {
+      m.placement =
+          r.with_line(n, [&] { return peft::parse_placement(r.text(n, "method.placement")); });
+    }
+  }
+  if (node["experts"]) m.experts = r.integer(node["experts"], "method.experts");
+  if (const auto n = node["share"])
+    m.share = r.with_line(n, [&] { return peft::parse_share(r.text(n, "method.share")); });
+  if (const auto n = node["routing"])
+    m.routing = r.with_line(n, [&] { return peft::parse_routing(r.text(n, "method.routing")); });
+  if (node["consistency"]) m.consistency = r.number(node["consistency"], "method.consistency");
+  if (const auto n = node["expert_init"])
+    m.expert_init =
+        r.with_line(n, [&] { return peft::parse_expert_init(r.text(n, "method.expert_init")); });
+  if (const auto n = node["inference"])
+    m.inference =
+        r.with_line(n, [&] { return peft::InferenceMode::parse(r.text(n, "method.inference")); });
+  if (node["load_balance"]) m.load_balance = r.number(node["load_balance"], "method.load_balance");
+}
+
+void read_train(const Reader& r, const YAML::Node& node, train::TrainOptions& t) {
+  r.only_keys(node, "train",
+              {"epochs", "batch_size", "lr", "weight_decay", "warmup_ratio", "warmup_steps",
+               "max_grad_norm", "eval_every", "checkpoint_every", "seed", "grad_accum",
+               "label_smoothing", "max_steps", "adam_beta1", "adam_beta2", "adam_eps"});
+  const auto integer = [&](const char* key, int64_t& field) {
+    if (node[key]) field = r.integer(node[key], std::string("train.") + key);
+  };
+  const auto number = [&](const char* key, double& field) {
+    if (node[key]) field = r.number(node[key], std::string("train.") + key);
+  };
+  integer("epochs", t.epochs);
+  integer("batch_size", t.batch_size);
+  number("lr", t.lr);
+  number("weight_decay", t.weight_decay);
+  number("warmup_ratio", t.warmup_ratio);
+  integer("warmup_steps", t.warmup_steps);
+  number("max_grad_norm", t.max_grad_norm);
+  if (const auto n = node["eval_every"]) {
+    if (n.IsScalar() && n.Scalar() == "epoch") {
+      t.eval_every = 0;
+    } else {
+      t.eval_every = r.integer(n, "train.eval_every");
+      if (t.eval_every < 1) r.fail(n, "train.eval_every", "expected 'epoch' or a step count >= 1");
+    }
+  }
+  integer("checkpoint_every", t.checkpoint_every);
+  if (const auto n = node["seed"]) {
+    const auto seed = r.integer(n, "train.seed");
+    if (seed < 0) r.fail(n, "train.seed", "expected a non-negative integer");
+    t.seed = static_cast<uint64_t>(seed);
+  }
+  integer("grad_accum", t.grad_accum);
+  number("label_smoothing", t.label_smoothing);
+  integer("max_steps", t.max_steps);
+  number("adam_beta1", t.adam_beta1);
+  number("adam_beta2", t.adam_beta2);
+  number("adam_eps", t.adam_eps);
+}
+
+// Shortest decimal text that reads back as the same double.
+std::string exact_number(double value) {
+  char buffer[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
+    if (std::strtod(buffer, nullptr) == value) break;
+  }
+  std::string text = buffer;
+  if (text.find_first_of(".en") == std::string::npos) text += ".0";  // stays a float in YAML
+  return text;
+}
+
+}  // namespace
+
+TrialConfig parse_trial_yaml(const std::string& text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(source + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  }
+  Reader r(source);
+  if (!root.IsDefined() || root.IsNull()) throw ConfigError(source + ": empty trial config");
+  r.only_keys(root, "", {"recipe", "model", "task", "method", "train", "device", "precision"});
+  TrialConfig config;
+  if (const auto n = root["recipe"])
+    r.with_line(n, [&] {
+      config::apply_recipe(r.text(n, "recipe"), config);
+      return 0;
+    });
+  if (root["model"]) config.model = r.text(root["model"], "model");
+  if (root["task"]) read_task(r, root["task"], config.task);
+  if (root["method"]) read_method(r, root["method"], config.method);
+  if (root["train"]) read_train(r, root["train"], config.train);
+  if (root["device"]) config.device = r.text(root["device"], "device");
+  if (const auto n = root["precision"])
+    config.precision =
+        r.with_line(n, [&] { return config::parse_precision(r.text(n, "precision")); });
+  return config;
+}
+
+TrialConfig load_trial_yaml(const std::filesystem::path& path) {
+  return parse_trial_yaml(io::read_file(path), path.string());
+}
+
+std::string to_yaml(const TrialConfig& c) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  if (!c.recipe.empty()) out << YAML::Key << "recipe" << YAML::Value << c.recipe;
+  out << YAML::Key << "model" << YAML::Value << c.model.string();
+  out << YAML::Key << "task" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << c.task.name;
+  out << YAML::Key << "dir" << YAML::Value << c.task.dir.string();
+  out << YAML::Key << "max_length" << YAML::Value << c.task.max_length;
+  out << YAML::EndMap;
+
+  const auto& m = c.method;
+  out << YAML::Key << "method" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "module" << YAML::Value << peft::to_string(m.module);
+  out << YAML::Key << "size" << YAML::Value << m.size;
+  out << YAML::Key << "alpha" << YAML::Value << exact_number(m.alpha);
+  if (m.module == peft::PeftModule::Lora) {
+    out << YAML::Key << "placement" << YAML::Value << YAML::Flow << m.lora_targets;
+  } else {
+    out << YAML::Key << "placement" << YAML::Value << peft::to_string(m.placement);
+  }
+  out << YAML::Key << "experts" << YAML::Value << m.experts;
+  out << YAML::Key << "share" << YAML::Value << peft::to_string(m.share);
+  out << YAML::Key << "routing" << YAML::Value << peft::to_string(m.routing);
+  out << YAML::Key << "consistency" << YAML::Value << exact_number(m.consistency);
+  out << YAML::Key << "expert_init" << YAML::Value << peft::to_string(m.expert_init);
+  out << YAML::Key << "inference" << YAML::Value << m.inference.to_string();
+  out << YAML::Key << "load_balance" << YAML::Value << exact_number(m.load_balance);
+  out << YAML::EndMap;
+
+  const auto& t = c.train;
+  out << YAML::Key << "train" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "epochs" << YAML::Value << t.epochs;
+  out << YAML::Key << "batch_size" << YAML::Value << t.batch_size;
+  out << YAML::Key << "lr" << YAML::Value << exact_number(t.lr);
+  out << YAML::Key << "weight_decay" << YAML::Value << exact_number(t.weight_decay);
+  out << YAML::Key << "warmup_ratio" << YAML::Value << exact_number(t.warmup_ratio);
+  out << YAML::Key << "warmup_steps" << YAML::Value << t.warmup_steps;
+  out << YAML::Key << "max_grad_norm" << YAML::Value << exact_number(t.max_grad_norm);
+  out << YAML::Key << "eval_every" << YAML::Value;
+  if (t.eval_every == 0) {
+    out << "epoch";
+  } else {
+    out << t.eval_every;
+  }
+  out << YAML::Key << "checkpoint_every" << YAML::Value << t.checkpoint_every;
+  out << YAML::Key << "seed" << YAML::Value << t.seed;
+  out << YAML::Key << "grad_accum" << YAML::Value << t.grad_accum;
+  out << YAML::Key << "label_smoothing" << YAML::Value << exact_number(t.label_smoothing);
+  out << YAML::Key << "max_steps" << YAML::Value << t.max_steps;
+  out << YAML::Key << "adam_beta1" << YAML::Value << exact_number(t.adam_beta1);
+  out << YAML::Key << "adam_beta2" << YAML::Value << exact_number(t.adam_beta2);
+  out << YAML::Key << "adam_eps" << YAML::Value << exact_number(t.adam_eps);
+  out << YAML::EndMap;
+
+  out << YAML::Key << "device" << YAML::Value << c.device;
+  out << YAML::Key << "precision" << YAML::Value << config::to_string(c.precision);
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace adamix::sweeps

@@ -1,0 +1,60 @@
+#include "worker/checkpoint_io.h"
+
+#include "core/error.h"
+#include "worker/tensor_arrays.h"
+
+namespace adamix::worker {
+
+storage::Checkpoint to_checkpoint(const train::TrainerSnapshot& snapshot,
+                                  const storage::AttributeMap& meta) {
+  storage::Checkpoint c;
+  c.meta = meta;
+  const auto& s = snapshot.state;
+  c.meta["step"] = s.step;
+  c.meta["epoch"] = s.epoch;
+  c.meta["batch_in_epoch"] = s.batch_in_epoch;
+  c.meta["evaluations"] = s.evaluations;
+  for (const auto& [name, tensor] : snapshot.params)
+    c.params.emplace_back(name, to_float_array(tensor));
+  for (const auto& [name, adam] : snapshot.adam) {
+    c.optimizer["step/" + name] = adam.step;
+    if (adam.step == 0) continue;
+    c.moments.emplace_back(
+        name, storage::AdamMoments{to_float_array(adam.exp_avg), to_float_array(adam.exp_avg_sq)});
+  }
+  c.optimizer["global_step"] = s.step;
+  c.rng = snapshot.generators;
+  c.metrics["best_score"] = s.best_score;
+  c.metrics["best_step"] = s.best_step;
+  return c;
+}
+
+train::TrainerSnapshot to_snapshot(const storage::Checkpoint& c) {
+  train::TrainerSnapshot snap;
+  auto& s = snap.state;
+  s.step = storage::attribute_int(c.meta, "step");
+  s.epoch = storage::attribute_int(c.meta, "epoch");
+  s.batch_in_epoch = storage::attribute_int(c.meta, "batch_in_epoch");
+  s.evaluations = storage::attribute_int(c.meta, "evaluations");
+  s.best_score = storage::attribute_double(c.metrics, "best_score");
+  s.best_step = storage::attribute_int(c.metrics, "best_step");
+  std::map<std::string, const storage::AdamMoments*> moments;
+  for (const auto& [name, m] : c.moments) moments[name] = &m;
+  for (const auto& [name, array] : c.params) {
+    snap.params.emplace_back(name, from_float_array(array));
+    train::AdamState adam;
+    adam.step = storage::attribute_int(c.optimizer, "step/" + name);
+    if (adam.step > 0) {
+      const auto it = moments.find(name);
+      if (it == moments.end())
+        throw IoError("checkpoint has no optimizer moments for '" + name + "'");
+      adam.exp_avg = from_float_array(it->second->exp_avg);
+      adam.exp_avg_sq = from_float_array(it->second->exp_avg_sq);
+    }
+    snap.adam.emplace_back(name, adam);
+  }
+  snap.generators = c.rng;
+  return snap;
+}
+
+}  // namespace adamix::worker

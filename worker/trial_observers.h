@@ -1,0 +1,75 @@
+#pragma once
+// What a trial writes while the trainer runs: metrics.jsonl, log.txt, checkpoints and the
+// progress line. Each is a TrainerObserver with one job.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <string>
+
+#include "core/train/trainer.h"
+#include "storage/checkpoint.h"
+
+namespace adamix::worker {
+
+// log.txt: appended, one timestamped line per event; also echoed to `echo` when set.
+class TrialLog {
+ public:
+  TrialLog(const std::filesystem::path& path, std::ostream* echo);
+  void line(const std::string& text);
+
+ private:
+  std::ofstream file_;
+  std::ostream* echo_;
+};
+
+// metrics.jsonl: one JSON object per evaluation. Deterministic text (no wall-clock times), so
+// two runs with the same seed give the same bytes.
+class MetricsJsonl : public train::TrainerObserver {
+ public:
+  // Keeps only rows with step <= `resume_step` (rows past a restored checkpoint are replayed).
+  MetricsJsonl(const std::filesystem::path& path, int64_t resume_step);
+  void on_evaluation(const train::TrainingState& state, const train::EvalResult& result) override;
+
+ private:
+  std::filesystem::path path_;
+};
+
+// checkpoint.h5 at every resumable point, best.h5 when the dev score improved.
+class CheckpointWriter : public train::TrainerObserver {
+ public:
+  CheckpointWriter(train::Trainer& trainer, std::filesystem::path dir, storage::AttributeMap meta,
+                   TrialLog& log);
+  void on_checkpoint(const train::TrainingState& state, bool is_best) override;
+
+ private:
+  train::Trainer& trainer_;
+  std::filesystem::path dir_;
+  storage::AttributeMap meta_;
+  TrialLog& log_;
+};
+
+// "step 120/3000 (epoch 1/20) loss 0.6931 lr 2.9e-04 85 ex/s ETA 4m10s", at most every
+// `every_seconds`, plus one line per evaluation.
+class ProgressLine : public train::TrainerObserver {
+ public:
+  ProgressLine(TrialLog& log, int64_t epochs, int64_t steps_per_epoch, double every_seconds);
+  void on_start(const train::TrainingState& state, int64_t total_steps) override;
+  void on_step(const train::TrainingState& state, const train::StepReport& report) override;
+  void on_evaluation(const train::TrainingState& state, const train::EvalResult& result) override;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  TrialLog& log_;
+  int64_t epochs_;
+  int64_t steps_per_epoch_;
+  double every_seconds_;
+  Clock::time_point started_;
+  Clock::time_point last_print_;
+  int64_t start_step_ = 0;
+  int64_t examples_ = 0;
+  double loss_sum_ = 0;
+  int64_t loss_count_ = 0;
+};
+
+}  // namespace adamix::worker

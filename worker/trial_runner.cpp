@@ -1,0 +1,146 @@
+#include "worker/trial_runner.h"
+
+#include <sstream>
+
+#include "core/data/glue.h"
+#include "core/data/tokenized_split.h"
+#include "core/error.h"
+#include "core/io/atomic_file.h"
+#include "core/io/sha256.h"
+#include "core/runtime/device.h"
+#include "core/tokenizers/tokenizer.h"
+#include "core/train/task_model.h"
+#include "core/train/trainer.h"
+#include "worker/checkpoint_io.h"
+#include "worker/trial_observers.h"
+
+namespace adamix::worker {
+namespace fs = std::filesystem;
+namespace {
+
+// trial.yaml: written once; a folder that holds another config's trial is refused.
+void claim_folder(const TrialRunOptions& options) {
+  fs::create_directories(options.out_dir);
+  const auto path = options.out_dir / "trial.yaml";
+  if (fs::exists(path)) {
+    if (io::read_file(path) != options.config_yaml)
+      throw ConfigError(options.out_dir.string() +
+                        " holds a different trial (its trial.yaml differs); choose another --out");
+    return;
+  }
+  io::write_text_atomically(path, options.config_yaml);
+}
+
+std::string share(int64_t part, int64_t whole) {
+  std::ostringstream text;
+  text.precision(3);
+  text << (whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0) << "%";
+  return text.str();
+}
+
+class StopFlag : public train::TrainerObserver {
+ public:
+  explicit StopFlag(std::function<bool()> poll) : poll_(std::move(poll)) {}
+  bool stop_requested() override { return poll_ && poll_(); }
+
+ private:
+  std::function<bool()> poll_;
+};
+
+}  // namespace
+
+TrialResult run_trial(const TrialRunOptions& options) {
+  const auto& config = options.config;
+  claim_folder(options);
+  TrialLog log(options.out_dir / "log.txt", options.progress);
+  TrialResult result;
+
+  const auto checkpoint_path = options.out_dir / "checkpoint.h5";
+  train::TrainerSnapshot snapshot;
+  if (fs::exists(checkpoint_path)) {
+    const auto checkpoint = storage::read_checkpoint(checkpoint_path);
+    if (storage::attribute_string(checkpoint.meta, "config") != options.config_yaml)
+      throw ConfigError(checkpoint_path.string() + " was written by a different trial config");
+    snapshot = to_snapshot(checkpoint);
+    result.resumed = true;
+  }
+
+  const auto device = runtime::parse_device(config.device);
+  const auto task = data::load_task(config.task);
+  const auto tokenizer = text::load_tokenizer(config.model);
+  const auto train_split =
+      data::tokenize_split(*tokenizer, task.train, config.task.max_length, task.spec.pair);
+  std::vector<data::TokenizedSplit> dev;
+  for (const auto& split : task.dev)
+    dev.push_back(data::tokenize_split(*tokenizer, split, config.task.max_length, task.spec.pair));
+  log.line("trial " + options.trial_id + ": " + task.spec.name + " (" +
+           std::to_string(train_split.size()) + " train examples) on " + config.model.string() +
+           ", " + peft::to_string(config.method.module) +
+           " r=" + std::to_string(config.method.size) +
+           " M=" + std::to_string(config.method.experts) + ", device " + config.device);
+
+  train::TaskModel model(config.model, config.method, task.spec.num_outputs(), task.spec.regression,
+                         config.train.seed, device);
+  const auto accounting = model.accounting();
+  const auto& count = accounting.peft;
+  log.line("parameters: backbone " + std::to_string(count.backbone) + ", PEFT trained " +
+           std::to_string(count.trainable) + " (" + share(count.trainable, count.backbone) +
+           "), PEFT after merging " + std::to_string(count.merged) + " (" +
+           share(count.merged, count.backbone) + "), head " + std::to_string(accounting.head));
+
+  storage::AttributeMap meta = {
+      {"trial_id", options.trial_id},
+      {"config", options.config_yaml},
+      {"backbone", fs::absolute(config.model).lexically_normal().string()},
+      {"backbone_sha256", io::sha256_file(config.model / "model.safetensors")},
+      {"library_version", std::string(ADAMIX_VERSION)},
+      {"params_backbone", count.backbone},
+      {"params_trainable", count.trainable},
+      {"params_merged", count.merged},
+      {"params_head", accounting.head},
+  };
+
+  train::Trainer trainer(model, train_split, dev, {task.spec.metrics, task.spec.main_metric},
+                         config.train);
+  if (result.resumed) {
+    trainer.restore(snapshot);
+    log.line("resumed from " + checkpoint_path.string() + " at step " +
+             std::to_string(snapshot.state.step));
+  }
+  MetricsJsonl metrics(options.out_dir / "metrics.jsonl", trainer.state().step);
+  CheckpointWriter checkpoints(trainer, options.out_dir, meta, log);
+  const int64_t batches =
+      (train_split.size() + config.train.batch_size - 1) / config.train.batch_size;
+  ProgressLine progress(log, config.train.epochs,
+                        train::optimizer_steps_per_epoch(config.train, batches), 2.0);
+  StopFlag stop(options.stop_requested);
+  trainer.add_observer(&metrics);
+  trainer.add_observer(&checkpoints);
+  trainer.add_observer(&progress);
+  trainer.add_observer(&stop);
+
+  struct FinalEval : train::TrainerObserver {
+    std::map<std::string, double> metrics;
+    std::string main_metric;
+    void on_evaluation(const train::TrainingState&, const train::EvalResult& r) override {
+      metrics = r.metrics;
+      main_metric = r.main_metric;
+    }
+  } last;
+  trainer.add_observer(&last);
+
+  result.finished = trainer.run();
+  result.steps = trainer.state().step;
+  result.best_score = trainer.state().best_score;
+  result.best_step = trainer.state().best_step;
+  result.final_metrics = last.metrics;
+  result.main_metric = last.main_metric;
+  log.line(result.finished
+               ? "finished: best " + result.main_metric + " " + std::to_string(result.best_score) +
+                     " at step " + std::to_string(result.best_step)
+               : "stopped at step " + std::to_string(result.steps) +
+                     " on request; resumable from checkpoint.h5");
+  return result;
+}
+
+}  // namespace adamix::worker
