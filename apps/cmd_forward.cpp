@@ -1,8 +1,12 @@
 #include <iostream>
 
 #include "apps/commands.h"
+#include "core/error.h"
 #include "core/inference/forward_file.h"
 #include "core/runtime/threads.h"
+#include "storage/checkpoint.h"
+#include "sweeps/trial_yaml.h"
+#include "worker/checkpoint_forward.h"
 
 namespace adamix::cli {
 
@@ -15,13 +19,22 @@ int run_forward(const ParsedFlags& flags) {
   options.out = flags.get("out");
   options.batch_size = flags.get_int("batch-size");
   options.device = flags.get_optional("device").value_or("cpu");
-  const auto result = inference::forward_file(options);
+
+  inference::ForwardFileResult result;
+  if (const auto checkpoint_path = flags.get_optional("checkpoint")) {
+    inference::check_output_dir(options);
+    const auto checkpoint = storage::read_checkpoint(*checkpoint_path);
+    const auto trial = sweeps::parse_trial_yaml(
+        storage::attribute_string(checkpoint.meta, "config"), *checkpoint_path + ":/meta/config");
+    result = worker::forward_checkpoint_file(options, checkpoint, trial.method,
+                                             flags.get_optional("mode").value_or(""));
+  } else {
+    if (flags.has("mode")) throw ConfigError("--mode needs --checkpoint");
+    result = inference::forward_file(options);
+  }
   std::cerr << "wrote " << options.out.string() << ": last_hidden_state [" << result.sequences
-            << ", " << result.max_length << ", " << result.hidden_size << "]";
-  if (result.wrote_logits)
-    std::cerr << ", logits [" << result.sequences << ", " << result.max_length << ", "
-              << result.vocab_size << "]";
-  std::cerr << "\n";
+            << ", " << result.max_length << ", " << result.hidden_size << "]"
+            << (result.wrote_logits ? " and logits" : "") << "\n";
   return 0;
 }
 

@@ -11,5 +11,6 @@ int run_forward(const ParsedFlags& flags);
 int run_make_model(const ParsedFlags& flags);
 int run_make_task(const ParsedFlags& flags);
 int run_inspect(const ParsedFlags& flags);
+int run_export(const ParsedFlags& flags);
 
 }  // namespace adamix::cli

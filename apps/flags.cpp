@@ -23,8 +23,9 @@ const std::vector<CommandInfo>& commands() {
       {C::MakeModel, "make-model", "write a tiny random model in Hugging Face layout", ""},
       {C::MakeTask, "make-task", "write a synthetic GLUE-format task over a model's vocabulary",
        ""},
-      {C::Inspect, "inspect", "list the tensors of a .safetensors file or model directory",
+      {C::Inspect, "inspect", "what a .safetensors file, model directory or .h5 checkpoint holds",
        "FILE|DIR"},
+      {C::Export, "export", "a checkpoint's merged PEFT and head weights as safetensors", ""},
   };
   return table;
 }
@@ -45,10 +46,18 @@ const std::vector<FlagInfo>& flags() {
       {"token-type-ids", "FILE", "token type ids, same shape as --input-ids (BERT pairs)", nullptr,
        {C::Forward}, nullptr, {}},
       {"out", "PATH", "output: trial folder (train; default runs/train/<trial id>), file (forward) "
-       "or directory (make-model, make-task); never left half-written",
-       nullptr, {C::Train, C::Forward, C::MakeModel, C::MakeTask}, nullptr,
-       {C::Forward, C::MakeModel, C::MakeTask}},
+       "or directory (make-model, make-task, export); never left half-written",
+       nullptr, {C::Train, C::Forward, C::MakeModel, C::MakeTask, C::Export}, nullptr,
+       {C::Forward, C::MakeModel, C::MakeTask, C::Export}},
       {"batch-size", "N", "sequences per forward batch", nullptr, {C::Forward}, "32", {}},
+      {"checkpoint", "CKPT.h5", "a trained trial's checkpoint (forward: apply its PEFT and head)",
+       nullptr, {C::Forward, C::Export}, nullptr, {C::Export}},
+      {"mode", "MODE", "inference mode: merged, ensemble, random-batch, random-token or fixed:I,J "
+       "[default: the trial's]", nullptr, {C::Forward}, nullptr, {}},
+      {"format", "FORMAT", "safetensors (merged experts, DESIGN.md names)", nullptr, {C::Export},
+       "safetensors", {}},
+      {"hf-head-names", nullptr, "name head tensors as Hugging Face's *ForSequenceClassification "
+       "(classifier.*, score.*)", nullptr, {C::Export}, nullptr, {}},
       {"device", "DEV", "cpu, cuda or cuda:N (train: overrides the config's device)",
        "ADAMIX_DEVICE", {C::Train, C::Forward}, nullptr, {}},
       {"threads", "N", "LibTorch intra-op threads (0 = one per core)", "ADAMIX_THREADS",

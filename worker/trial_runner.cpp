@@ -98,6 +98,10 @@ TrialResult run_trial(const TrialRunOptions& options) {
       {"params_trainable", count.trainable},
       {"params_merged", count.merged},
       {"params_head", accounting.head},
+      {"num_outputs", task.spec.num_outputs()},
+      {"regression", int64_t{task.spec.regression}},
+      {"task", task.spec.name},
+      {"main_metric", std::string(metrics::to_string(task.spec.main_metric))},
   };
 
   train::Trainer trainer(model, train_split, dev, {task.spec.metrics, task.spec.main_metric},

@@ -1,5 +1,7 @@
 #include "core/inference/forward_file.h"
 
+#include "core/inference/batched_forward.h"
+
 #include <algorithm>
 
 #include "core/error.h"
@@ -56,7 +58,7 @@ torch::Tensor pad_rows(const io::IdLines& lines, size_t begin, size_t end, int64
 
 }  // namespace
 
-ForwardFileResult forward_file(const ForwardFileOptions& options) {
+void check_output_dir(const ForwardFileOptions& options) {
   if (options.batch_size < 1)
     throw ConfigError("batch size must be >= 1, got " + std::to_string(options.batch_size));
   const auto out_dir =
@@ -64,22 +66,23 @@ ForwardFileResult forward_file(const ForwardFileOptions& options) {
   if (!std::filesystem::is_directory(out_dir))
     throw IoError("cannot write " + options.out.string() + ": directory " + out_dir.string() +
                   " does not exist");
-  const auto device = runtime::parse_device(options.device);
-  const auto config = models::load_model_config(options.model_dir);
+}
+
+ForwardFileResult run_forward_file(const ForwardFileOptions& options,
+                                   const models::ModelConfig& config, torch::Device device,
+                                   const BatchForward& forward) {
   const auto ids = io::read_id_lines(options.input_ids);
   const auto types =
       options.token_type_ids.empty() ? io::IdLines{} : io::read_id_lines(options.token_type_ids);
   check_lines(ids, types, config, options);
 
-  auto loaded = models::load_backbone(options.model_dir, device);
-  const bool gpt2 = config.arch == models::Arch::Gpt2;
   size_t longest = 0;
   for (const auto& line : ids) longest = std::max(longest, line.size());
   const auto n = static_cast<int64_t>(ids.size());
   const auto t = static_cast<int64_t>(longest);
-  auto hidden = torch::zeros({n, t, config.hidden_size});
-  torch::Tensor logits = gpt2 ? torch::zeros({n, t, config.vocab_size}) : torch::Tensor();
   const int64_t pad = std::max<int64_t>(config.pad_token_id, 0);
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;  // in first-seen order
+  std::vector<bool> per_token;
 
   torch::InferenceMode inference;
   for (size_t begin = 0; begin < ids.size(); begin += static_cast<size_t>(options.batch_size)) {
@@ -95,29 +98,59 @@ ForwardFileResult forward_file(const ForwardFileOptions& options) {
           .fill_(1);
     if (!types.empty())
       input.token_type_ids = pad_rows(types, begin, end, static_cast<int64_t>(width), 0);
-    input.return_logits = gpt2;
     input.input_ids = input.input_ids.to(device);
     input.attention_mask = input.attention_mask.to(device);
     if (input.token_type_ids.defined()) input.token_type_ids = input.token_type_ids.to(device);
 
-    const auto out = loaded.backbone->forward(input);
     const auto rows =
         torch::indexing::Slice(static_cast<int64_t>(begin), static_cast<int64_t>(end));
     const auto cols = torch::indexing::Slice(0, static_cast<int64_t>(width));
-    hidden.index_put_({rows, cols}, out.last_hidden_state.to(torch::kCPU, torch::kFloat32));
-    if (gpt2) logits.index_put_({rows, cols}, out.logits.to(torch::kCPU, torch::kFloat32));
+    for (auto& output : forward(input)) {
+      const auto value = output.value.to(torch::kCPU, torch::kFloat32);
+      auto it = std::find_if(tensors.begin(), tensors.end(),
+                             [&](const auto& named) { return named.first == output.name; });
+      if (it == tensors.end()) {
+        auto shape = value.sizes().vec();
+        shape[0] = n;
+        if (output.per_token) shape[1] = t;
+        tensors.emplace_back(output.name, torch::zeros(shape));
+        per_token.push_back(output.per_token);
+        it = tensors.end() - 1;
+      }
+      if (output.per_token) {
+        it->second.index_put_({rows, cols}, value);
+      } else {
+        it->second.index_put_({rows}, value);
+      }
+    }
   }
   // Positions past each line's length hold padding outputs; zero them so files are tidy.
-  for (int64_t row = 0; row < n; ++row) {
-    const auto len = static_cast<int64_t>(ids[static_cast<size_t>(row)].size());
-    hidden[row].narrow(0, len, t - len).zero_();
-    if (gpt2) logits[row].narrow(0, len, t - len).zero_();
+  for (size_t k = 0; k < tensors.size(); ++k) {
+    if (!per_token[k]) continue;
+    for (int64_t row = 0; row < n; ++row) {
+      const auto len = static_cast<int64_t>(ids[static_cast<size_t>(row)].size());
+      tensors[k].second[row].narrow(0, len, t - len).zero_();
+    }
   }
-
-  std::vector<std::pair<std::string, torch::Tensor>> tensors = {{"last_hidden_state", hidden}};
-  if (gpt2) tensors.emplace_back("logits", logits);
+  bool wrote_logits = false;
+  for (const auto& [name, value] : tensors) wrote_logits = wrote_logits || name == "logits";
   io::save_safetensors(options.out, tensors, {{"model", options.model_dir.string()}});
-  return {n, t, config.hidden_size, config.vocab_size, gpt2};
+  return {n, t, config.hidden_size, config.vocab_size, wrote_logits};
+}
+
+ForwardFileResult forward_file(const ForwardFileOptions& options) {
+  check_output_dir(options);
+  const auto device = runtime::parse_device(options.device);
+  const auto config = models::load_model_config(options.model_dir);
+  auto loaded = models::load_backbone(options.model_dir, device);
+  const bool gpt2 = config.arch == models::Arch::Gpt2;
+  return run_forward_file(options, config, device, [&](models::BackboneInput input) {
+    input.return_logits = gpt2;
+    const auto out = loaded.backbone->forward(input);
+    std::vector<NamedOutput> outputs = {{"last_hidden_state", out.last_hidden_state, true}};
+    if (gpt2) outputs.push_back({"logits", out.logits, true});
+    return outputs;
+  });
 }
 
 }  // namespace adamix::inference

@@ -33,4 +33,7 @@ struct ForwardFileResult {
 // a line's length are zero.
 ForwardFileResult forward_file(const ForwardFileOptions& options);
 
+// IoError / ConfigError before any work when --out's folder is missing or the batch size is bad.
+void check_output_dir(const ForwardFileOptions& options);
+
 }  // namespace adamix::inference

@@ -31,14 +31,17 @@ TaskModel::TaskModel(const std::filesystem::path& model_dir, const peft::PeftOpt
   train(false);
 }
 
-torch::Tensor TaskModel::forward(const Batch& batch) {
+torch::Tensor TaskModel::forward(const Batch& batch) { return forward_all(batch).second; }
+
+std::pair<models::BackboneOutput, torch::Tensor> TaskModel::forward_all(const Batch& batch) {
   models::BackboneInput input;
   input.input_ids = batch.input_ids;
   input.attention_mask = batch.attention_mask;
   if (loaded_.config.type_vocab_size > 0) input.token_type_ids = batch.token_type_ids;
   input.return_logits = false;
-  const auto out = loaded_.backbone->forward(input);
-  return head_->forward(out, batch.attention_mask);
+  auto out = loaded_.backbone->forward(input);
+  auto logits = head_->forward(out, batch.attention_mask);
+  return {std::move(out), std::move(logits)};
 }
 
 torch::Tensor TaskModel::predict(const Batch& batch) {

@@ -34,6 +34,8 @@ class TaskModel {
   // Logits [N, C] ([N, 1] for regression) in the current mode: training routing, or the
   // inference mode (a forced path when the routing context has one).
   torch::Tensor forward(const Batch& batch);
+  // The backbone's outputs and the head's logits of one pass.
+  std::pair<models::BackboneOutput, torch::Tensor> forward_all(const Batch& batch);
   // Evaluation output under the inference mode: classification log-probabilities [N, C]
   // (ensemble: log of the mean distribution over every expert path); regression values [N]
   // (ensemble: the mean).

@@ -1,0 +1,69 @@
+#include "worker/checkpoint_forward.h"
+
+#include <map>
+
+#include "core/error.h"
+#include "core/inference/batched_forward.h"
+#include "core/io/sha256.h"
+#include "core/runtime/device.h"
+#include "core/train/task_model.h"
+#include "worker/tensor_arrays.h"
+
+namespace adamix::worker {
+
+inference::ForwardFileResult forward_checkpoint_file(const inference::ForwardFileOptions& options,
+                                                     const storage::Checkpoint& checkpoint,
+                                                     peft::PeftOptions method,
+                                                     const std::string& mode) {
+  inference::check_output_dir(options);
+  if (!mode.empty()) method.inference = peft::InferenceMode::parse(mode);
+  method.validate();
+  const auto device = runtime::parse_device(options.device);
+  const auto expected_sha = storage::attribute_string(checkpoint.meta, "backbone_sha256");
+  if (io::sha256_file(options.model_dir / "model.safetensors") != expected_sha)
+    throw ConfigError(options.model_dir.string() +
+                      "/model.safetensors is not the backbone this checkpoint was trained on (" +
+                      storage::attribute_string(checkpoint.meta, "backbone") + ")");
+  const auto num_outputs = storage::attribute_int(checkpoint.meta, "num_outputs");
+  const bool regression = storage::attribute_int(checkpoint.meta, "regression") != 0;
+
+  train::TaskModel model(options.model_dir, method, num_outputs, regression, /*seed=*/1, device);
+  std::map<std::string, const storage::FloatArray*> saved;
+  for (const auto& [name, array] : checkpoint.params) saved[name] = &array;
+  {
+    torch::NoGradGuard no_grad;
+    for (const auto& [name, param] : model.trainable()) {
+      const auto it = saved.find(name);
+      if (it == saved.end()) throw IoError("checkpoint has no parameter '" + name + "'");
+      const auto value = from_float_array(*it->second);
+      if (value.sizes() != param.sizes())
+        throw IoError("checkpoint parameter '" + name + "' does not fit the model");
+      param.copy_(value);
+    }
+  }
+  model.train(false);
+  const bool ensemble = method.inference.kind == peft::InferenceMode::Kind::Ensemble;
+  return inference::run_forward_file(
+      options, model.config(), device, [&](const models::BackboneInput& input) {
+        train::Batch batch{input.input_ids, input.attention_mask,
+                           input.token_type_ids.defined() ? input.token_type_ids
+                                                          : torch::zeros_like(input.input_ids),
+                           torch::Tensor()};
+        torch::Tensor hidden, logits;
+        if (ensemble) {
+          logits = model.predict(batch);
+          if (regression) logits = logits.unsqueeze(-1);
+          model.routing().set_inference(peft::InferenceMode{});  // merged, for the hidden state
+          hidden = model.forward_all(batch).first.last_hidden_state;
+          model.routing().set_inference(method.inference);
+        } else {
+          auto out = model.forward_all(batch);
+          hidden = out.first.last_hidden_state;
+          logits = out.second;
+        }
+        return std::vector<inference::NamedOutput>{{"last_hidden_state", hidden, true},
+                                                   {"logits", logits, false}};
+      });
+}
+
+}  // namespace adamix::worker

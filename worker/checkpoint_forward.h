@@ -1,0 +1,26 @@
+#pragma once
+// `adamix forward --checkpoint`: a trained trial (PEFT + head from its HDF5 checkpoint) on a
+// file of id lines, under any inference mode. No LibTorch in this header.
+//
+//   auto checkpoint = storage::read_checkpoint("runs/t/best.h5");
+//   forward_checkpoint_file(options, checkpoint, trial_config.method, "ensemble");
+#include <string>
+
+#include "core/inference/forward_file.h"
+#include "core/peft/peft_options.h"
+#include "storage/checkpoint.h"
+
+namespace adamix::worker {
+
+// `options.model_dir` is the backbone the trial was trained on: ConfigError when its
+// model.safetensors differs from the checkpoint's backbone_sha256. `method` is the trial's
+// (from the checkpoint's config); `mode` overrides its inference mode when not empty.
+// Writes `last_hidden_state` [N,T,H] and the head's `logits` [N,C] (regression: [N,1]). In
+// `ensemble` mode the logits are the log of the mean predictive distribution over every expert
+// path (regression: the mean prediction) and the hidden state is the merged model's.
+inference::ForwardFileResult forward_checkpoint_file(const inference::ForwardFileOptions& options,
+                                                     const storage::Checkpoint& checkpoint,
+                                                     peft::PeftOptions method,
+                                                     const std::string& mode);
+
+}  // namespace adamix::worker
