@@ -44,7 +44,7 @@ using Clock = std::chrono::steady_clock;
 
 struct BenchOptions {
   int threads = 2;
-  int64_t batch = 32;
+  int64_t batch = 16;
   int64_t seq = 64;
   int64_t warmup = 3;       // untimed steps / calls first
   int64_t steps = 20;       // timed training steps (trainer and phases each)
@@ -268,6 +268,9 @@ nlohmann::json run(const BenchOptions& o) {
   r["threads"] = torch::get_num_threads();
   r["batch"] = o.batch;
   r["seq"] = o.seq;
+  r["warmup"] = o.warmup;
+  r["steps"] = o.steps;
+  r["eval_calls"] = o.eval_calls;
   r["model_dir"] = dir.string();
   r["model"] = {{"hidden", o.hidden}, {"layers", o.layers},
                 {"heads", o.heads},   {"intermediate", o.intermediate},

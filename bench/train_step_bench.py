@@ -264,7 +264,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model-dir", required=True)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--seq", type=int, default=64)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--steps", type=int, default=20)
@@ -340,6 +340,9 @@ def main():
         "threads": torch.get_num_threads(),
         "batch": a.batch,
         "seq": a.seq,
+        "warmup": a.warmup,
+        "steps": a.steps,
+        "eval_calls": a.eval_calls,
         "sizes": {
             "backbone": count(model.bert.parameters()) - count(p for n, p in model.bert.named_parameters() if ".adapter." in n),
             "trainable": count(params),

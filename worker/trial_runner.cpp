@@ -81,6 +81,9 @@ TrialResult run_trial(const TrialRunOptions& options) {
 
   train::TaskModel model(config.model, config.method, task.spec.num_outputs(), task.spec.regression,
                          config.train.seed, device);
+  if (config.precision != config::Precision::Fp32)
+    model.set_autocast(config.precision == config::Precision::Bf16 ? torch::kBFloat16
+                                                                   : torch::kFloat16);
   const auto accounting = model.accounting();
   const auto& count = accounting.peft;
   log.line("parameters: backbone " + std::to_string(count.backbone) + ", PEFT trained " +

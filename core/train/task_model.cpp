@@ -1,10 +1,38 @@
 #include "core/train/task_model.h"
 
+#include <ATen/autocast_mode.h>
+
 #include "core/peft/consistency.h"
 #include "core/peft/routing.h"
 
 namespace adamix::train {
 namespace {
+
+// Enables CUDA autocast for one scope and restores the previous state after it.
+class AutocastScope {
+ public:
+  explicit AutocastScope(std::optional<torch::ScalarType> dtype, torch::Device device)
+      : active_(dtype.has_value() && device.is_cuda()) {
+    if (!active_) return;
+    previous_enabled_ = at::autocast::is_enabled();
+    previous_dtype_ = at::autocast::get_autocast_gpu_dtype();
+    at::autocast::set_autocast_gpu_dtype(*dtype);
+    at::autocast::set_enabled(true);
+  }
+  ~AutocastScope() {
+    if (!active_) return;
+    at::autocast::set_enabled(previous_enabled_);
+    at::autocast::set_autocast_gpu_dtype(previous_dtype_);
+    at::autocast::clear_cache();
+  }
+  AutocastScope(const AutocastScope&) = delete;
+  AutocastScope& operator=(const AutocastScope&) = delete;
+
+ private:
+  bool active_;
+  bool previous_enabled_ = false;
+  at::ScalarType previous_dtype_ = at::kHalf;
+};
 
 bool has_pooler(const models::BackboneImpl& backbone) {
   for (const auto& item : backbone.named_parameters())
@@ -39,8 +67,10 @@ std::pair<models::BackboneOutput, torch::Tensor> TaskModel::forward_all(const Ba
   input.attention_mask = batch.attention_mask;
   if (loaded_.config.type_vocab_size > 0) input.token_type_ids = batch.token_type_ids;
   input.return_logits = false;
+  AutocastScope autocast(autocast_, device_);
   auto out = loaded_.backbone->forward(input);
-  auto logits = head_->forward(out, batch.attention_mask);
+  auto logits = head_->forward(out, batch.attention_mask).to(torch::kFloat32);
+  out.last_hidden_state = out.last_hidden_state.to(torch::kFloat32);
   return {std::move(out), std::move(logits)};
 }
 

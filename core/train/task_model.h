@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,10 @@ class TaskModel {
   torch::Tensor predict(const Batch& batch);
 
   void train(bool on);
+  // Mixed precision on CUDA (METHOD/DESIGN: bf16 or fp16 autocast; CPU stays float32): every
+  // forward runs under autocast to `dtype`. Weights and optimiser state stay float32.
+  // fp16 has no loss scaling yet: prefer bf16.
+  void set_autocast(std::optional<torch::ScalarType> dtype) { autocast_ = dtype; }
   bool regression() const { return regression_; }
   // Trained tensors by their checkpoint names: PEFT (backbone module paths) then `head.*`.
   const std::vector<std::pair<std::string, torch::Tensor>>& trainable() const { return trainable_; }
@@ -56,6 +61,7 @@ class TaskModel {
  private:
   torch::Device device_;
   bool regression_;
+  std::optional<torch::ScalarType> autocast_;
   models::LoadedBackbone loaded_;
   peft::PeftHandle peft_;
   std::shared_ptr<models::HeadImpl> head_;
