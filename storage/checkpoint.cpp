@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/util/text.h"
 #include "storage/crc32.h"
 #include "storage/hdf5_util.h"
 
@@ -73,12 +74,6 @@ void check_name(const std::string& name, const std::string& kind, const std::str
     throw IoError(what + ": " + kind + " name '" + name + "' is empty, '.' or contains '/'");
 }
 
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
 uint32_t write_floats(hid_t group, const std::string& name, const FloatArray& array,
                       const std::string& what) {
   return h5::write_checked_dataset(group, name, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, array.shape,
@@ -131,8 +126,8 @@ void write_contents(hid_t file, const Checkpoint& checkpoint, const std::string&
     if (!seen.insert(name).second) throw IoError(where + ": appears twice");
     for (const auto* moment : {&moments.exp_avg, &moments.exp_avg_sq}) {
       if (moment->shape != param->second->shape) {
-        throw IoError(where + ": moment shape " + shape_text(moment->shape) +
-                      " differs from the parameter's " + shape_text(param->second->shape));
+        throw IoError(where + ": moment shape " + util::shape_text(moment->shape) +
+                      " differs from the parameter's " + util::shape_text(param->second->shape));
       }
     }
     auto group = h5::create_group(optimizer, name, what);

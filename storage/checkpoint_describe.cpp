@@ -6,24 +6,11 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/util/text.h"
 #include "storage/checkpoint.h"
 
 namespace adamix::storage {
 namespace {
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
-// 1234567 -> "1,234,567"
-std::string grouped(int64_t n) {
-  auto digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > (n < 0 ? 1 : 0); i -= 3)
-    digits.insert(static_cast<size_t>(i), ",");
-  return digits;
-}
 
 std::string bytes_text(uintmax_t bytes) {
   char text[32];
@@ -101,13 +88,13 @@ std::string describe_checkpoint(const std::filesystem::path& path) {
       << "moments\n";
   for (const auto& [name, array] : checkpoint.params) {
     out << "  " << std::setw(static_cast<int>(name_width) + 2) << name << std::setw(20)
-        << shape_text(array.shape) << std::setw(14) << grouped(elements(array))
+        << util::shape_text(array.shape) << std::setw(14) << util::grouped(elements(array))
         << (with_moments.count(name) ? "yes" : "no") << "\n";
     param_elements += elements(array);
   }
 
   out << "optimizer: moments of " << checkpoint.moments.size() << " of " << checkpoint.params.size()
-      << " parameters (" << grouped(moment_elements) << " elements)\n";
+      << " parameters (" << util::grouped(moment_elements) << " elements)\n";
   write_attributes(out, checkpoint.optimizer);
 
   uintmax_t rng_bytes = 0;
@@ -116,17 +103,17 @@ std::string describe_checkpoint(const std::filesystem::path& path) {
   out << "rng:\n";
   for (const auto& [name, bytes] : checkpoint.rng) {
     out << "  " << std::setw(static_cast<int>(rng_width) + 2) << name
-        << grouped(static_cast<int64_t>(bytes.size())) << " bytes\n";
+        << util::grouped(static_cast<int64_t>(bytes.size())) << " bytes\n";
     rng_bytes += bytes.size();
   }
 
   out << "metrics:\n";
   write_attributes(out, checkpoint.metrics);
 
-  out << "total: " << checkpoint.params.size() << " parameter tensors, " << grouped(param_elements)
-      << " elements (" << bytes_text(static_cast<uintmax_t>(param_elements) * 4)
-      << " float32); optimizer " << grouped(moment_elements) << " elements; rng "
-      << bytes_text(rng_bytes) << "\n";
+  out << "total: " << checkpoint.params.size() << " parameter tensors, "
+      << util::grouped(param_elements) << " elements ("
+      << bytes_text(static_cast<uintmax_t>(param_elements) * 4) << " float32); optimizer "
+      << util::grouped(moment_elements) << " elements; rng " << bytes_text(rng_bytes) << "\n";
   return out.str();
 }
 

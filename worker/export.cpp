@@ -2,15 +2,11 @@
 
 #include "core/error.h"
 #include "core/io/safetensors.h"
+#include "core/util/text.h"
 #include "worker/tensor_arrays.h"
 
 namespace adamix::worker {
 namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
@@ -19,8 +15,8 @@ bool contains(const std::string& s, const std::string& part) {
 // Stacked expert tensors of a mixture: [M, ...] with the experts first.
 bool is_expert_stack(const std::string& name) {
   return contains(name, ".adapter.down.") || contains(name, ".adapter.up.") ||
-         ends_with(name, ".lora.A") || ends_with(name, ".lora.B") || contains(name, ".lora_q.") ||
-         contains(name, ".lora_k.") || contains(name, ".lora_v.");
+         util::ends_with(name, ".lora.A") || util::ends_with(name, ".lora.B") ||
+         contains(name, ".lora_q.") || contains(name, ".lora_k.") || contains(name, ".lora_v.");
 }
 
 }  // namespace

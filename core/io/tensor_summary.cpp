@@ -6,25 +6,9 @@
 
 #include "core/error.h"
 #include "core/io/safetensors.h"
+#include "core/util/text.h"
 
 namespace adamix::io {
-namespace {
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
-// 1234567 -> "1,234,567"
-std::string grouped(int64_t n) {
-  auto digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  return digits;
-}
-
-}  // namespace
-
 std::string describe_tensor_file(const std::filesystem::path& path) {
   auto file_path = path;
   if (std::filesystem::is_directory(path)) file_path = path / "model.safetensors";
@@ -47,11 +31,11 @@ std::string describe_tensor_file(const std::filesystem::path& path) {
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   for (const auto& e : rows) {
     out << std::setw(static_cast<int>(name_width) + 2) << e.name << std::setw(6)
-        << dtype_name(e.dtype) << std::setw(20) << shape_text(e.shape) << grouped(e.numel())
-        << "\n";
+        << dtype_name(e.dtype) << std::setw(20) << util::shape_text(e.shape)
+        << util::grouped(e.numel()) << "\n";
     total += e.numel();
   }
-  out << rows.size() << " tensors, " << grouped(total) << " elements in total\n";
+  out << rows.size() << " tensors, " << util::grouped(total) << " elements in total\n";
   return out.str();
 }
 

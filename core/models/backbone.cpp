@@ -11,6 +11,7 @@
 #include "core/io/safetensors.h"
 #include "core/models/bert.h"
 #include "core/models/gpt2.h"
+#include "core/util/text.h"
 
 namespace adamix::models {
 namespace {
@@ -23,40 +24,28 @@ std::string shape_of(torch::IntArrayRef sizes) {
   return s.str();
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.rfind(prefix, 0) == 0;
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 const char* state_dict_prefix(Arch arch) {
   switch (arch) {
-    case Arch::Bert:
-      return "bert.";
-    case Arch::Roberta:
-      return "roberta.";
-    case Arch::Gpt2:
-      return "transformer.";
+    case Arch::Bert: return "bert.";
+    case Arch::Roberta: return "roberta.";
+    case Arch::Gpt2: return "transformer.";
   }
   return "";
 }
 
 std::string strip_prefix(const std::string& key, Arch arch) {
   const std::string prefix = state_dict_prefix(arch);
-  return starts_with(key, prefix) ? key.substr(prefix.size()) : key;
+  return util::starts_with(key, prefix) ? key.substr(prefix.size()) : key;
 }
 
 // Heads and buffers a Hugging Face checkpoint may carry that the bare backbone does not use.
 bool ignored_key(const std::string& name, Arch arch, bool has_pooler) {
   if (arch == Arch::Gpt2) {
-    return ends_with(name, ".attn.bias") || ends_with(name, ".attn.masked_bias");
+    return util::ends_with(name, ".attn.bias") || util::ends_with(name, ".attn.masked_bias");
   }
-  return starts_with(name, "cls.") || starts_with(name, "lm_head.") ||
-         starts_with(name, "classifier.") || name == "embeddings.position_ids" ||
-         name == "embeddings.token_type_ids" || (!has_pooler && starts_with(name, "pooler."));
+  return util::starts_with(name, "cls.") || util::starts_with(name, "lm_head.") ||
+         util::starts_with(name, "classifier.") || name == "embeddings.position_ids" ||
+         name == "embeddings.token_type_ids" || (!has_pooler && util::starts_with(name, "pooler."));
 }
 
 void check_index_range(const torch::Tensor& ids, int64_t limit, const char* what) {
@@ -122,8 +111,7 @@ torch::Tensor apply_activation(Activation act, const torch::Tensor& x) {
     case Activation::GeluNew:  // NewGELUActivation, term for term
       return 0.5 * x *
              (1.0 + torch::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * torch::pow(x, 3.0))));
-    case Activation::Relu:
-      return torch::relu(x);
+    case Activation::Relu: return torch::relu(x);
   }
   TORCH_CHECK(false, "unknown activation");
 }
@@ -151,7 +139,8 @@ void load_weights(BackboneImpl& backbone, const std::map<std::string, torch::Ten
   const Arch arch = backbone.config().arch;
   auto params = backbone.named_parameters();
   bool has_pooler = false;
-  for (const auto& item : params) has_pooler = has_pooler || starts_with(item.key(), "pooler.");
+  for (const auto& item : params)
+    has_pooler = has_pooler || util::starts_with(item.key(), "pooler.");
 
   std::vector<std::string> problems;
   std::map<std::string, torch::Tensor> matched;  // model parameter name → checkpoint tensor
@@ -228,7 +217,7 @@ LoadedBackbone load_backbone(const std::filesystem::path& model_dir, torch::Devi
   bool with_pooler = false;
   for (const auto& item : weights) {
     with_pooler =
-        with_pooler || starts_with(strip_prefix(item.first, loaded.config.arch), "pooler.");
+        with_pooler || util::starts_with(strip_prefix(item.first, loaded.config.arch), "pooler.");
   }
   loaded.backbone = create_backbone(loaded.config, with_pooler);
   load_weights(*loaded.backbone, weights, weights_path.string());

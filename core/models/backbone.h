@@ -55,6 +55,12 @@ torch::Tensor apply_activation(Activation act, const torch::Tensor& x);
 // The [N,1,1,T] additive mask (1 - mask) * finfo(float32).min; undefined mask → undefined.
 torch::Tensor extended_attention_mask(const torch::Tensor& attention_mask);
 
+// nn::LayerNorm over the hidden size with the config's epsilon (BERT, RoBERTa and GPT-2 alike).
+inline torch::nn::LayerNorm make_layer_norm(const ModelConfig& config) {
+  return torch::nn::LayerNorm(
+      torch::nn::LayerNormOptions({config.hidden_size}).eps(config.layer_norm_eps));
+}
+
 // A backbone with throwaway initial values (no weights loaded; the global random generator is
 // left as it was). `with_pooler` adds BERT/RoBERTa's pooler; ignored for GPT-2.
 std::shared_ptr<BackboneImpl> create_backbone(const ModelConfig& config, bool with_pooler = true);

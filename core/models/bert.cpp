@@ -3,23 +3,11 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/util/text.h"
 
 namespace adamix::models {
 
 namespace nn = torch::nn;
-
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-nn::LayerNorm make_layer_norm(const ModelConfig& c) {
-  return nn::LayerNorm(nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps));
-}
-
-}  // namespace
 
 BertEmbeddingsImpl::BertEmbeddingsImpl(const ModelConfig& c) {
   word_embeddings_ = register_module(
@@ -197,9 +185,9 @@ void BertModelImpl::reset_parameters(at::Generator generator) {
   torch::NoGradGuard no_grad;
   for (auto& item : named_parameters()) {
     torch::Tensor& p = item.value();
-    if (ends_with(item.key(), "LayerNorm.weight")) {
+    if (util::ends_with(item.key(), "LayerNorm.weight")) {
       p.fill_(1.0);
-    } else if (ends_with(item.key(), ".bias")) {
+    } else if (util::ends_with(item.key(), ".bias")) {
       p.zero_();
     } else {
       p.normal_(0.0, config_.initializer_range, generator);

@@ -5,23 +5,11 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/util/text.h"
 
 namespace adamix::models {
 
 namespace nn = torch::nn;
-
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-nn::LayerNorm make_layer_norm(const ModelConfig& c) {
-  return nn::LayerNorm(nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps));
-}
-
-}  // namespace
 
 Conv1DImpl::Conv1DImpl(int64_t in_features, int64_t out_features) {
   weight_ =
@@ -168,12 +156,12 @@ void Gpt2ModelImpl::reset_parameters(at::Generator generator) {
   for (auto& item : named_parameters()) {
     const std::string& name = item.key();
     torch::Tensor& p = item.value();
-    if (ends_with(name, "ln_1.weight") || ends_with(name, "ln_2.weight") ||
-        ends_with(name, "ln_f.weight")) {
+    if (util::ends_with(name, "ln_1.weight") || util::ends_with(name, "ln_2.weight") ||
+        util::ends_with(name, "ln_f.weight")) {
       p.fill_(1.0);
-    } else if (ends_with(name, ".bias")) {
+    } else if (util::ends_with(name, ".bias")) {
       p.zero_();
-    } else if (ends_with(name, "c_proj.weight")) {
+    } else if (util::ends_with(name, "c_proj.weight")) {
       p.normal_(0.0, proj_std, generator);
     } else {
       p.normal_(0.0, config_.initializer_range, generator);

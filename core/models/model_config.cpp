@@ -164,12 +164,9 @@ void parse_gpt2(const Reader& r, ModelConfig& c) {
 
 const char* arch_name(Arch arch) {
   switch (arch) {
-    case Arch::Bert:
-      return "bert";
-    case Arch::Roberta:
-      return "roberta";
-    case Arch::Gpt2:
-      return "gpt2";
+    case Arch::Bert: return "bert";
+    case Arch::Roberta: return "roberta";
+    case Arch::Gpt2: return "gpt2";
   }
   return "?";
 }
@@ -183,12 +180,9 @@ Arch parse_arch(const std::string& name) {
 
 const char* activation_name(Activation act) {
   switch (act) {
-    case Activation::Gelu:
-      return "gelu";
-    case Activation::GeluNew:
-      return "gelu_new";
-    case Activation::Relu:
-      return "relu";
+    case Activation::Gelu: return "gelu";
+    case Activation::GeluNew: return "gelu_new";
+    case Activation::Relu: return "relu";
   }
   return "?";
 }

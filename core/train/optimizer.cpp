@@ -3,18 +3,13 @@
 #include <map>
 
 #include "core/error.h"
+#include "core/util/text.h"
 
 namespace adamix::train {
 namespace {
 
 std::string state_key(const torch::Tensor& param) {
   return c10::guts::to_string(param.unsafeGetTensorImpl());
-}
-
-std::string shape_text(const torch::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
 }
 
 }  // namespace
@@ -80,8 +75,9 @@ void import_adam_state(torch::optim::AdamW& optimizer, const NamedTensors& param
       continue;
     }
     if (saved.exp_avg.sizes() != param.sizes() || saved.exp_avg_sq.sizes() != param.sizes())
-      throw IoError("optimizer state of '" + name + "' has shape " + shape_text(saved.exp_avg) +
-                    " but the parameter is " + shape_text(param));
+      throw IoError("optimizer state of '" + name + "' has shape " +
+                    util::shape_text(saved.exp_avg.sizes().vec()) + " but the parameter is " +
+                    util::shape_text(param.sizes().vec()));
     auto adam = std::make_unique<torch::optim::AdamWParamState>();
     adam->step(saved.step);
     adam->exp_avg(saved.exp_avg.to(param.device(), param.scalar_type()).clone());
