@@ -1,0 +1,112 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "core/train/batch.h"
+#include "core/train/lr_schedule.h"
+#include "core/train/optimizer.h"
+
+namespace adamix::train {
+namespace {
+
+TEST(LinearSchedule, MatchesHfLinearScheduleWithWarmup) {
+  const LinearSchedule s{1.0, 10, 100};
+  EXPECT_DOUBLE_EQ(s.lr(0), 0.0);  // HF: the first optimiser step of a warmup has lr 0
+  EXPECT_DOUBLE_EQ(s.lr(5), 0.5);
+  EXPECT_DOUBLE_EQ(s.lr(10), 1.0);
+  EXPECT_DOUBLE_EQ(s.lr(55), 0.5);
+  EXPECT_DOUBLE_EQ(s.lr(100), 0.0);
+  EXPECT_DOUBLE_EQ((LinearSchedule{2.0, 0, 4}).lr(0), 2.0);
+}
+
+TEST(LinearSchedule, StepsAndWarmupFromOptions) {
+  TrainOptions o;
+  o.epochs = 3;
+  o.grad_accum = 4;
+  EXPECT_EQ(optimizer_steps_per_epoch(o, 10), 3);  // ceil(10 / 4): the partial group steps
+  EXPECT_EQ(total_optimizer_steps(o, 10), 9);
+  o.max_steps = 5;
+  EXPECT_EQ(total_optimizer_steps(o, 10), 5);
+  o.warmup_ratio = 0.06;
+  EXPECT_EQ(make_schedule(o, 101).warmup_steps, 7);  // ceil(6.06)
+  o.warmup_steps = 3;
+  EXPECT_EQ(make_schedule(o, 101).warmup_steps, 3);
+}
+
+TEST(AdamW, NoDecayOnBiasesAndLayerNormWeightsAsTheReference) {
+  EXPECT_FALSE(decays("encoder.layer.0.output.adapter.down.bias"));
+  EXPECT_FALSE(decays("encoder.layer.0.output.LayerNorm.weight"));
+  EXPECT_FALSE(decays("head.classifier.bias"));
+  EXPECT_TRUE(decays("encoder.layer.0.output.adapter.down.weight"));
+  EXPECT_TRUE(decays("encoder.layer.0.attention.self.query.lora.A"));
+  EXPECT_TRUE(decays("h.0.ln_1.weight"));  // HF's rule names only LayerNorm.weight
+}
+
+TEST(AdamW, StateExportAndImportContinueIdentically) {
+  TrainOptions o;
+  o.lr = 0.1;
+  auto make = [] {
+    return NamedTensors{{"w", torch::arange(6, torch::kFloat32).reshape({2, 3}).requires_grad_()},
+                        {"b", torch::ones({3}).requires_grad_()},
+                        {"unused", torch::ones({2}).requires_grad_()}};
+  };
+  auto step = [](torch::optim::AdamW& opt, NamedTensors& p) {
+    opt.zero_grad();
+    (p[0].second.pow(2).sum() + p[1].second.sum()).backward();
+    opt.step();
+  };
+  auto a = make();
+  auto opt_a = make_adamw(a, o);
+  step(*opt_a, a);
+  const auto saved = export_adam_state(*opt_a, a);
+  EXPECT_EQ(saved[0].second.step, 1);
+  EXPECT_EQ(saved[2].second.step, 0);  // never had a gradient
+  auto b = make();
+  {
+    torch::NoGradGuard no_grad;
+    for (size_t i = 0; i < a.size(); ++i) b[i].second.copy_(a[i].second);
+  }
+  auto opt_b = make_adamw(b, o);
+  import_adam_state(*opt_b, b, saved);
+  step(*opt_a, a);
+  step(*opt_b, b);
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_TRUE(torch::equal(a[i].second, b[i].second)) << a[i].first;
+  auto wrong = saved;
+  wrong[0].second.exp_avg = torch::zeros({3, 2});
+  EXPECT_THROW(import_adam_state(*opt_b, b, wrong), IoError);
+}
+
+TEST(Batches, PaddedRowsMasksAndLabels) {
+  data::TokenizedSplit split;
+  split.pad_id = 7;
+  for (const auto& row : std::vector<std::vector<int64_t>>{{1, 2, 3}, {4}, {5, 6}}) {
+    split.ids.insert(split.ids.end(), row.begin(), row.end());
+    split.type_ids.insert(split.type_ids.end(), row.size(), 1);
+    split.offsets.push_back(static_cast<int64_t>(split.ids.size()));
+  }
+  split.labels = {0, 1, 2};
+  split.scores = {0.5, 1.5, 2.5};
+  const auto batch = make_batch(split, {2, 1}, /*regression=*/false, torch::kCPU);
+  EXPECT_TRUE(torch::equal(batch.input_ids, torch::tensor({{5, 6}, {4, 7}})));
+  EXPECT_TRUE(torch::equal(batch.attention_mask, torch::tensor({{1, 1}, {1, 0}})));
+  EXPECT_TRUE(torch::equal(batch.token_type_ids, torch::tensor({{1, 1}, {1, 0}})));
+  EXPECT_TRUE(torch::equal(batch.labels, torch::tensor({2, 1})));
+  const auto regression = make_batch(split, {0}, /*regression=*/true, torch::kCPU);
+  EXPECT_EQ(regression.labels.scalar_type(), torch::kFloat32);
+  EXPECT_FLOAT_EQ(regression.labels[0].item<float>(), 0.5f);
+}
+
+TEST(Batches, EpochOrderIsASeededPermutation) {
+  const auto a = epoch_order(50, 3, 0);
+  EXPECT_EQ(a, epoch_order(50, 3, 0));
+  EXPECT_NE(a, epoch_order(50, 3, 1));
+  EXPECT_NE(a, epoch_order(50, 4, 0));
+  auto sorted = a;
+  std::sort(sorted.begin(), sorted.end());
+  for (int64_t i = 0; i < 50; ++i) EXPECT_EQ(sorted[static_cast<size_t>(i)], i);
+}
+
+}  // namespace
+}  // namespace adamix::train
