@@ -18,6 +18,8 @@ using C = Command;
 const std::vector<CommandInfo>& commands() {
   static const std::vector<CommandInfo> table = {
       {C::Train, "train", "train and evaluate one trial (resumes from --out's checkpoint)", ""},
+      {C::Sweep, "sweep", "expand a sweep spec into its trials (--dry-run lists them)",
+       "SPEC.yaml"},
       {C::Tokenize, "tokenize", "stdin lines -> token ids (A<TAB>B is a sentence pair)", ""},
       {C::Forward, "forward", "run a backbone over id lines, write hidden states (and logits)", ""},
       {C::MakeModel, "make-model", "write a tiny random model in Hugging Face layout", ""},
@@ -35,6 +37,8 @@ const std::vector<FlagInfo>& flags() {
   static const std::vector<FlagInfo> table = {
       // name, value, help, env, accepted by, default, required by
       {"config", "FILE", "trial config (YAML)", nullptr, {C::Train}, nullptr, {C::Train}},
+      {"dry-run", nullptr, "list the trials (id, what differs from the base) and their count; "
+       "run nothing", nullptr, {C::Sweep}, nullptr, {}},
       {"model", "DIR", "Hugging Face model directory (config.json, model.safetensors, tokenizer files)",
        nullptr, {C::Tokenize, C::Forward, C::MakeTask}, nullptr, {C::Tokenize, C::Forward, C::MakeTask}},
       {"max-length", "N", "truncate each encoding to N ids, longest first (0 = no truncation)",

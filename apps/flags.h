@@ -12,7 +12,7 @@
 
 namespace adamix::cli {
 
-enum class Command { Train, Tokenize, Forward, MakeModel, MakeTask, Inspect, Export };
+enum class Command { Train, Sweep, Tokenize, Forward, MakeModel, MakeTask, Inspect, Export };
 
 struct CommandInfo {
   Command command;

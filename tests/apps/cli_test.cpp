@@ -66,6 +66,31 @@ TEST(Cli, UsageErrors) {
   expect_clear_error(run_adamix("inspect"), "exactly one FILE");
 }
 
+TEST(Cli, SweepDryRunListsTrialsAndRunningSaysWhatIsMissing) {
+  TempDir dir;
+  write(dir / "sweep.yaml",
+        "name: s\n"
+        "base: {model: m, task: {name: rte, dir: d}}\n"
+        "axes: {method.experts: [1, 2, 4]}\n"
+        "seeds: [1, 2]\n"
+        "ablations: {routing: merge-vs-ensemble}\n");
+  auto r = run_adamix("sweep " + q(dir / "sweep.yaml") + " --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count_lines(r.out), 2 + 12);
+  EXPECT_NE(r.out.find("12 trials (12 generated, 0 excluded, 0 duplicates merged)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("routing:ensemble  method.experts=2 method.inference=ensemble train.seed=2"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(run_adamix("sweep " + q(dir / "sweep.yaml") + " --dry-run").out, r.out);
+  expect_clear_error(run_adamix("sweep " + q(dir / "sweep.yaml")), "orchestrator");
+  expect_clear_error(run_adamix("sweep --dry-run"), "exactly one SPEC.yaml");
+  write(dir / "bad.yaml", "name: s\nbase: {model: m}\naxes:\n  method.expert: [1]\n");
+  expect_clear_error(run_adamix("sweep " + q(dir / "bad.yaml") + " --dry-run"),
+                     "bad.yaml:4: axes.method.expert: unknown trial config key");
+}
+
 class CliWithModel : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
