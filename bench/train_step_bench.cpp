@@ -20,12 +20,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -73,50 +76,51 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-BenchOptions parse_flags(int argc, char** argv) {
+// Flags as `--name value`; nullopt after printing --help. ConfigError names a bad flag or value.
+std::optional<BenchOptions> parse_flags(int argc, char** argv) {
   BenchOptions o;
-  std::map<std::string, int64_t*> ints = {{"--batch", &o.batch},
-                                          {"--seq", &o.seq},
-                                          {"--warmup", &o.warmup},
-                                          {"--steps", &o.steps},
-                                          {"--eval-calls", &o.eval_calls},
-                                          {"--hidden", &o.hidden},
-                                          {"--layers", &o.layers},
-                                          {"--heads", &o.heads},
-                                          {"--intermediate", &o.intermediate},
-                                          {"--vocab", &o.vocab},
-                                          {"--max-positions", &o.max_positions},
-                                          {"--size", &o.size},
-                                          {"--experts", &o.experts}};
+  int64_t threads = o.threads;
+  int64_t seed = static_cast<int64_t>(o.seed);
+  const std::map<std::string, int64_t*> ints = {
+      {"--threads", &threads}, {"--batch", &o.batch},     {"--seq", &o.seq},
+      {"--warmup", &o.warmup}, {"--steps", &o.steps},     {"--eval-calls", &o.eval_calls},
+      {"--hidden", &o.hidden}, {"--layers", &o.layers},   {"--heads", &o.heads},
+      {"--vocab", &o.vocab},   {"--size", &o.size},       {"--intermediate", &o.intermediate},
+      {"--seed", &seed},       {"--experts", &o.experts}, {"--max-positions", &o.max_positions}};
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
-      std::cout << "flags: --threads --model-dir --json --seed";
-      for (const auto& [name, ptr] : ints) std::cout << " " << name;
+      std::cout << "adamix_bench_train_step [--model-dir DIR] [--json FILE]";
+      for (const auto& item : ints) std::cout << " [" << item.first << " N]";
       std::cout << "\n";
-      std::exit(0);
+      return std::nullopt;
     }
     if (i + 1 >= argc) throw adamix::ConfigError("flag " + flag + " needs a value");
     const std::string value = argv[++i];
-    if (flag == "--threads") {
-      o.threads = std::stoi(value);
-    } else if (flag == "--model-dir") {
+    if (flag == "--model-dir") {
       o.model_dir = value;
     } else if (flag == "--json") {
       o.json = value;
-    } else if (flag == "--seed") {
-      o.seed = std::stoull(value);
-    } else if (auto it = ints.find(flag); it != ints.end()) {
-      *it->second = std::stoll(value);
+    } else if (const auto it = ints.find(flag); it != ints.end()) {
+      size_t used = 0;
+      try {
+        *it->second = std::stoll(value, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != value.size())
+        throw adamix::ConfigError("flag " + flag + " needs an integer, got '" + value + "'");
     } else {
       throw adamix::ConfigError("unknown flag " + flag + " (see --help)");
     }
   }
-  if (o.threads < 1 || o.batch < 1 || o.seq < 2 || o.seq > o.max_positions || o.steps < 1 ||
-      o.eval_calls < 1 || o.warmup < 0)
+  o.threads = static_cast<int>(threads);
+  o.seed = static_cast<uint64_t>(seed);
+  if (o.threads < 1 || o.batch < 1 || o.steps < 1 || o.eval_calls < 1 || o.warmup < 0 ||
+      o.seq < 2 || o.seq > o.max_positions)
     throw adamix::ConfigError(
-        "need threads, batch, steps, eval-calls >= 1 and 2 <= seq <= "
-        "max-positions");
+        "need --threads, --batch, --steps, --eval-calls >= 1, --warmup >= 0 and "
+        "2 <= --seq <= --max-positions");
   return o;
 }
 
@@ -166,6 +170,88 @@ adamix::peft::PeftOptions adamix_method(const BenchOptions& o, int64_t experts) 
   return m;
 }
 
+// 1. The real Trainer: the split is one batch (so each step is one epoch) and evaluation waits
+// for the last step, whose on_step comes before it. Step intervals after the warm-up.
+std::vector<double> time_trainer(TaskModel& model, const adamix::data::TokenizedSplit& train,
+                                 const adamix::train::TrainOptions& options,
+                                 const BenchOptions& o) {
+  const std::vector<adamix::data::TokenizedSplit> dev = {
+      random_split("dev", o.batch, o.seq, o.vocab, o.seed + 2)};
+  adamix::train::Trainer trainer(
+      model, train, dev, {{adamix::metrics::Metric::Accuracy}, adamix::metrics::Metric::Accuracy},
+      options);
+  StepTimer timer;
+  trainer.add_observer(&timer);
+  trainer.run();
+  return {timer.step_ms.begin() + o.warmup, timer.step_ms.end()};
+}
+
+struct Phases {
+  std::vector<double> forward, backward, optimizer, total;  // ms per step
+};
+
+// 2. The step of Trainer::train_step written out for one fixed batch, timed per phase.
+Phases time_phases(TaskModel& model, const adamix::train::Batch& batch,
+                   const adamix::train::TrainOptions& options, const BenchOptions& o) {
+  using Ms = std::chrono::duration<double, std::milli>;
+  auto optimizer = adamix::train::make_adamw(model.trainable(), options);
+  std::vector<torch::Tensor> params;
+  for (const auto& [name, p] : model.trainable()) params.push_back(p);
+  Phases phases;
+  model.train(true);
+  for (int64_t s = 0; s < o.warmup + o.steps; ++s) {
+    const auto t0 = Clock::now();
+    optimizer->zero_grad();
+    const auto z1 = model.forward(batch);
+    const auto task_loss = torch::nn::functional::cross_entropy(z1, batch.labels);
+    const auto z2 = model.forward(batch);  // new routes, new dropout
+    const auto loss = task_loss + 1.0 * adamix::peft::consistency_loss(z1, z2);
+    const double value = loss.item<double>();
+    const auto t1 = Clock::now();
+    loss.backward();
+    const auto t2 = Clock::now();
+    torch::nn::utils::clip_grad_norm_(params, options.max_grad_norm);
+    optimizer->step();
+    const auto t3 = Clock::now();
+    if (!std::isfinite(value)) throw adamix::DivergenceError("benchmark loss is not finite");
+    if (s < o.warmup) continue;
+    phases.forward.push_back(Ms(t1 - t0).count());
+    phases.backward.push_back(Ms(t2 - t1).count());
+    phases.optimizer.push_back(Ms(t3 - t2).count());
+    phases.total.push_back(Ms(t3 - t0).count());
+  }
+  return phases;
+}
+
+// 3. No-grad eval-mode predict(), merged AdaMix then the single adapter, call by call, so a
+// change in the machine's load hits both. Returns {merged ms, single ms} per call.
+std::pair<std::vector<double>, std::vector<double>> time_eval(TaskModel& merged, TaskModel& single,
+                                                              const adamix::train::Batch& batch,
+                                                              const BenchOptions& o) {
+  torch::NoGradGuard no_grad;
+  merged.train(false);
+  single.train(false);
+  std::pair<std::vector<double>, std::vector<double>> ms;
+  for (int64_t c = 0; c < o.warmup + o.eval_calls; ++c) {
+    auto t = Clock::now();
+    merged.predict(batch);
+    const double m = ms_since(t);
+    t = Clock::now();
+    single.predict(batch);
+    const double s = ms_since(t);
+    if (c < o.warmup) continue;
+    ms.first.push_back(m);
+    ms.second.push_back(s);
+  }
+  return ms;
+}
+
+int64_t trained_parameters(const TaskModel& model) {
+  int64_t n = 0;
+  for (const auto& [name, p] : model.trainable()) n += p.numel();
+  return n;
+}
+
 nlohmann::json run(const BenchOptions& o) {
   torch::set_num_threads(o.threads);
   const fs::path dir = o.model_dir.empty() ? fs::temp_directory_path() / "adamix_bench_model"
@@ -183,84 +269,21 @@ nlohmann::json run(const BenchOptions& o) {
 
   const torch::Device cpu(torch::kCPU);
   TaskModel model(dir, adamix_method(o, o.experts), 2, /*regression=*/false, o.seed, cpu);
-  const auto train = random_split("train", o.batch, o.seq, o.vocab, o.seed + 1);
-  const std::vector<adamix::data::TokenizedSplit> dev = {
-      random_split("dev", o.batch, o.seq, o.vocab, o.seed + 2)};
-
-  // 1. The real Trainer: one batch per epoch (the split is one batch), no evaluation until the
-  // last step, whose on_step comes before it.
-  adamix::train::TrainOptions to;
-  to.batch_size = o.batch;
-  to.max_steps = o.warmup + o.steps;
-  to.eval_every = 1 << 30;
-  to.seed = o.seed;
-  StepTimer timer;
-  {
-    adamix::train::Trainer trainer(
-        model, train, dev, {{adamix::metrics::Metric::Accuracy}, adamix::metrics::Metric::Accuracy},
-        to);
-    trainer.add_observer(&timer);
-    trainer.run();
-  }
-  const std::vector<double> trainer_ms(timer.step_ms.begin() + o.warmup, timer.step_ms.end());
-
-  // 2. The same step by hand, timed per phase (what Trainer::train_step does for one batch).
-  std::vector<int64_t> rows(static_cast<size_t>(o.batch));
-  for (int64_t i = 0; i < o.batch; ++i) rows[static_cast<size_t>(i)] = i;
-  const auto fixed = adamix::train::make_batch(train, rows, false, cpu);
-  auto optimizer = adamix::train::make_adamw(model.trainable(), to);
-  std::vector<torch::Tensor> params;
-  for (const auto& [name, p] : model.trainable()) params.push_back(p);
-  std::vector<double> fwd_ms, bwd_ms, opt_ms, total_ms;
-  model.train(true);
-  for (int64_t s = 0; s < o.warmup + o.steps; ++s) {
-    const auto t0 = Clock::now();
-    optimizer->zero_grad();
-    const auto z1 = model.forward(fixed);
-    const auto task_loss = torch::nn::functional::cross_entropy(z1, fixed.labels);
-    const auto z2 = model.forward(fixed);  // new routes, new dropout
-    const auto loss = task_loss + 1.0 * adamix::peft::consistency_loss(z1, z2);
-    const double value = loss.item<double>();
-    const auto t1 = Clock::now();
-    loss.backward();
-    const auto t2 = Clock::now();
-    torch::nn::utils::clip_grad_norm_(params, 1.0);
-    optimizer->step();
-    const auto t3 = Clock::now();
-    if (!std::isfinite(value)) throw adamix::DivergenceError("benchmark loss is not finite");
-    if (s < o.warmup) continue;
-    using ms = std::chrono::duration<double, std::milli>;
-    fwd_ms.push_back(ms(t1 - t0).count());
-    bwd_ms.push_back(ms(t2 - t1).count());
-    opt_ms.push_back(ms(t3 - t2).count());
-    total_ms.push_back(ms(t3 - t0).count());
-  }
-
-  // 3. Inference: merged AdaMix versus one plain adapter of the same r, interleaved.
   TaskModel single(dir, adamix_method(o, 1), 2, /*regression=*/false, o.seed, cpu);
-  std::vector<double> merged_ms, single_ms;
-  {
-    torch::NoGradGuard no_grad;
-    model.train(false);
-    single.train(false);
-    for (int64_t c = 0; c < o.warmup + o.eval_calls; ++c) {
-      auto t = Clock::now();
-      model.predict(fixed);
-      const double m = ms_since(t);
-      t = Clock::now();
-      single.predict(fixed);
-      const double s = ms_since(t);
-      if (c < o.warmup) continue;
-      merged_ms.push_back(m);
-      single_ms.push_back(s);
-    }
-  }
+  const auto train = random_split("train", o.batch, o.seq, o.vocab, o.seed + 1);
+  std::vector<int64_t> rows;
+  for (int64_t i = 0; i < o.batch; ++i) rows.push_back(i);
+  const auto batch = adamix::train::make_batch(train, rows, /*regression=*/false, cpu);
 
-  const auto acc = model.accounting();
-  const auto single_acc = single.accounting();
-  int64_t trainable = 0, single_trainable = 0;
-  for (const auto& [name, p] : model.trainable()) trainable += p.numel();
-  for (const auto& [name, p] : single.trainable()) single_trainable += p.numel();
+  adamix::train::TrainOptions options;  // lr 3e-4, weight decay 0.1, clip 1.0 (the defaults)
+  options.batch_size = o.batch;
+  options.max_steps = o.warmup + o.steps;
+  options.eval_every = 1 << 30;
+  options.seed = o.seed;
+  const std::vector<double> trainer_ms = time_trainer(model, train, options, o);
+  const Phases phases = time_phases(model, batch, options, o);
+  const auto [merged_ms, single_ms] = time_eval(model, single, batch, o);
+
   nlohmann::json r;
   r["side"] = "cpp";
   r["torch"] = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) +
@@ -280,17 +303,15 @@ nlohmann::json run(const BenchOptions& o) {
                  {"share", "up"},
                  {"routing", "random"},
                  {"consistency", 1.0}};
-  r["sizes"] = {{"backbone", acc.peft.backbone},
-                {"trainable", trainable},
-                {"trainable_single", single_trainable},
-                {"head", acc.head},
-                {"single_head", single_acc.head}};
+  r["sizes"] = {{"backbone", model.accounting().peft.backbone},
+                {"trainable", trained_parameters(model)},
+                {"trainable_single", trained_parameters(single)}};
   r["train_step_ms"] = median(trainer_ms);
   r["train_step_ms_all"] = trainer_ms;
-  r["phases_ms"] = {{"forward", median(fwd_ms)},
-                    {"backward", median(bwd_ms)},
-                    {"optimizer", median(opt_ms)},
-                    {"total", median(total_ms)}};
+  r["phases_ms"] = {{"forward", median(phases.forward)},
+                    {"backward", median(phases.backward)},
+                    {"optimizer", median(phases.optimizer)},
+                    {"total", median(phases.total)}};
   r["eval_merged_ms"] = median(merged_ms);
   r["eval_single_ms"] = median(single_ms);
   r["eval_merged_over_single"] = median(merged_ms) / median(single_ms);
@@ -301,7 +322,9 @@ nlohmann::json run(const BenchOptions& o) {
 
 int main(int argc, char** argv) {
   try {
-    const BenchOptions o = parse_flags(argc, argv);
+    const std::optional<BenchOptions> flags = parse_flags(argc, argv);
+    if (!flags) return 0;
+    const BenchOptions& o = *flags;
     const nlohmann::json r = run(o);
     std::cout << "C++  threads " << r["threads"] << "  batch " << o.batch << "x" << o.seq
               << "  backbone " << r["sizes"]["backbone"] << "  trainable "

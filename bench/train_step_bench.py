@@ -54,12 +54,14 @@ class Embeddings(nn.Module):
     def __init__(self, c):
         super().__init__()
         h = c["hidden_size"]
-        self.word_embeddings = nn.Embedding(c["vocab_size"], h, padding_idx=c.get("pad_token_id", 0))
+        pad = c.get("pad_token_id", 0)
+        self.word_embeddings = nn.Embedding(c["vocab_size"], h, padding_idx=pad)
         self.position_embeddings = nn.Embedding(c["max_position_embeddings"], h)
         self.token_type_embeddings = nn.Embedding(c["type_vocab_size"], h)
         self.LayerNorm = nn.LayerNorm(h, eps=c["layer_norm_eps"])
         self.dropout = nn.Dropout(c["hidden_dropout_prob"])
-        self.register_buffer("position_ids", torch.arange(c["max_position_embeddings"]).unsqueeze(0))
+        positions = torch.arange(c["max_position_embeddings"]).unsqueeze(0)
+        self.register_buffer("position_ids", positions)
 
     def forward(self, ids, token_types):
         pos = self.position_ids[:, : ids.size(1)]
@@ -221,28 +223,41 @@ class TaskModel(nn.Module):
     def __init__(self, c, weights, r, experts, seed):
         super().__init__()
         g = torch.Generator().manual_seed(seed)
-        adapters = [AdapterMixture(c["hidden_size"], r, experts, 1, g) for _ in range(c["num_hidden_layers"])]
+        adapters = [
+            AdapterMixture(c["hidden_size"], r, experts, 1, g)
+            for _ in range(c["num_hidden_layers"])
+        ]
         self.bert = BertModel(c, adapters)
         backbone = {k: v for k, v in self.bert.state_dict().items() if ".adapter." not in k}
         missing = set(backbone) - set(weights) - {"embeddings.position_ids"}
         unexpected = set(weights) - set(backbone)
         if missing or unexpected:
-            raise SystemExit(f"weights do not match: missing {sorted(missing)}, unexpected {sorted(unexpected)}")
+            raise SystemExit(
+                f"weights do not match: missing {sorted(missing)}, unexpected {sorted(unexpected)}"
+            )
         self.bert.load_state_dict(weights, strict=False)
         for name, p in self.bert.named_parameters():
             p.requires_grad_(".adapter." in name)
         self.head = Head(c, 2)
 
     def forward(self, batch):
-        return self.head(self.bert(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"]))
+        b = batch
+        return self.head(self.bert(b["input_ids"], b["attention_mask"], b["token_type_ids"]))
 
     def trainable(self):  # names as the C++ side's: backbone paths, then head.*
-        return [(n[len("bert.") :] if n.startswith("bert.") else n, p) for n, p in self.named_parameters() if p.requires_grad]
+        return [
+            (n[len("bert.") :] if n.startswith("bert.") else n, p)
+            for n, p in self.named_parameters()
+            if p.requires_grad
+        ]
 
 
 def consistency_loss(z1, z2):
     """1/2 [KL(p2 || p1) + KL(p1 || p2)], targets detached, batchmean (the reference's kl_div)."""
-    kl = lambda target, inp: F.kl_div(F.log_softmax(inp, -1), F.softmax(target.detach(), -1), reduction="batchmean")
+    def kl(target, inp):
+        p = F.softmax(target.detach(), -1)
+        return F.kl_div(F.log_softmax(inp, -1), p, reduction="batchmean")
+
     return 0.5 * (kl(z2, z1) + kl(z1, z2))
 
 
@@ -261,7 +276,9 @@ def median_ms(v):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--model-dir", required=True)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch", type=int, default=16)
@@ -344,13 +361,20 @@ def main():
         "steps": a.steps,
         "eval_calls": a.eval_calls,
         "sizes": {
-            "backbone": count(model.bert.parameters()) - count(p for n, p in model.bert.named_parameters() if ".adapter." in n),
+            "backbone": count(
+                p for n, p in model.bert.named_parameters() if ".adapter." not in n
+            ),
             "trainable": count(params),
             "trainable_single": count(p for _, p in single.trainable()),
         },
         "train_step_ms": median_ms(step),
         "train_step_ms_all": [x * 1e3 for x in step],
-        "phases_ms": {"forward": median_ms(fwd), "backward": median_ms(bwd), "optimizer": median_ms(opt), "total": median_ms(step)},
+        "phases_ms": {
+            "forward": median_ms(fwd),
+            "backward": median_ms(bwd),
+            "optimizer": median_ms(opt),
+            "total": median_ms(step),
+        },
         "eval_merged_ms": median_ms(merged_t),
         "eval_single_ms": median_ms(single_t),
     }
@@ -358,8 +382,9 @@ def main():
     print(
         f"Py   threads {r['threads']}  batch {a.batch}x{a.seq}  backbone {r['sizes']['backbone']}  "
         f"trainable {r['sizes']['trainable']} (single {r['sizes']['trainable_single']})\n"
-        f"Py   train step median {r['train_step_ms']:.3f} ms: forward {r['phases_ms']['forward']:.3f}, "
-        f"backward {r['phases_ms']['backward']:.3f}, clip+AdamW {r['phases_ms']['optimizer']:.3f} ms\n"
+        f"Py   train step median {r['train_step_ms']:.3f} ms: "
+        f"forward {r['phases_ms']['forward']:.3f}, backward {r['phases_ms']['backward']:.3f}, "
+        f"clip+AdamW {r['phases_ms']['optimizer']:.3f} ms\n"
         f"Py   eval merged {r['eval_merged_ms']:.3f} ms, single {r['eval_single_ms']:.3f} ms, "
         f"ratio {r['eval_merged_over_single']:.4f}"
     )

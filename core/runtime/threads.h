@@ -5,8 +5,8 @@
 //   adamix::runtime::configure_threads(0);  // 0 = all cores
 namespace adamix::runtime {
 
-// Sets LibTorch's intra-op thread count to `threads`; 0 means one per core. Returns the count
-// in force.
+// Sets LibTorch's intra-op thread count (and OpenBLAS's, when it is the BLAS) to `threads`;
+// 0 means one per core. Returns the count in force.
 int configure_threads(int threads);
 
 }  // namespace adamix::runtime
