@@ -18,17 +18,20 @@ namespace adamix::worker {
 namespace fs = std::filesystem;
 namespace {
 
-// trial.yaml: written once; a folder that holds another config's trial is refused.
+// A folder that already holds another config's trial.yaml is refused (read only: nothing is
+// written before the task and model have loaded, so bad input leaves no folder behind).
+void check_folder(const TrialRunOptions& options) {
+  const auto path = options.out_dir / "trial.yaml";
+  if (fs::exists(path) && io::read_file(path) != options.config_yaml)
+    throw ConfigError(options.out_dir.string() +
+                      " holds a different trial (its trial.yaml differs); choose another --out");
+}
+
+// trial.yaml is written once, when the trial starts for the first time.
 void claim_folder(const TrialRunOptions& options) {
   fs::create_directories(options.out_dir);
   const auto path = options.out_dir / "trial.yaml";
-  if (fs::exists(path)) {
-    if (io::read_file(path) != options.config_yaml)
-      throw ConfigError(options.out_dir.string() +
-                        " holds a different trial (its trial.yaml differs); choose another --out");
-    return;
-  }
-  io::write_text_atomically(path, options.config_yaml);
+  if (!fs::exists(path)) io::write_text_atomically(path, options.config_yaml);
 }
 
 std::string share(int64_t part, int64_t whole) {
@@ -51,8 +54,7 @@ class StopFlag : public train::TrainerObserver {
 
 TrialResult run_trial(const TrialRunOptions& options) {
   const auto& config = options.config;
-  claim_folder(options);
-  TrialLog log(options.out_dir / "log.txt", options.progress);
+  check_folder(options);
   TrialResult result;
 
   const auto checkpoint_path = options.out_dir / "checkpoint.h5";
@@ -73,11 +75,11 @@ TrialResult run_trial(const TrialRunOptions& options) {
   std::vector<data::TokenizedSplit> dev;
   for (const auto& split : task.dev)
     dev.push_back(data::tokenize_split(*tokenizer, split, config.task.max_length, task.spec.pair));
-  log.line("trial " + options.trial_id + ": " + task.spec.name + " (" +
-           std::to_string(train_split.size()) + " train examples) on " + config.model.string() +
-           ", " + peft::to_string(config.method.module) +
-           " r=" + std::to_string(config.method.size) +
-           " M=" + std::to_string(config.method.experts) + ", device " + config.device);
+  const std::string started =
+      "trial " + options.trial_id + ": " + task.spec.name + " (" +
+      std::to_string(train_split.size()) + " train examples) on " + config.model.string() + ", " +
+      peft::to_string(config.method.module) + " r=" + std::to_string(config.method.size) +
+      " M=" + std::to_string(config.method.experts) + ", device " + config.device;
 
   train::TaskModel model(config.model, config.method, task.spec.num_outputs(), task.spec.regression,
                          config.train.seed, device);
@@ -86,6 +88,9 @@ TrialResult run_trial(const TrialRunOptions& options) {
                                                                    : torch::kFloat16);
   const auto accounting = model.accounting();
   const auto& count = accounting.peft;
+  claim_folder(options);
+  TrialLog log(options.out_dir / "log.txt", options.progress);
+  log.line(started);
   log.line("parameters: backbone " + std::to_string(count.backbone) + ", PEFT trained " +
            std::to_string(count.trainable) + " (" + share(count.trainable, count.backbone) +
            "), PEFT after merging " + std::to_string(count.merged) + " (" +

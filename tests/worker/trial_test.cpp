@@ -190,6 +190,7 @@ TEST_F(TrialTest, BadConfigsFailWithOneLine) {
   r = train(work_ / "missing.yaml", work_ / "z");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_FALSE(fs::exists(work_ / "z"));  // nothing is written before the task and model load
 }
 
 }  // namespace
