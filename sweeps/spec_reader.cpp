@@ -45,9 +45,7 @@ class SpecReader {
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
                          const std::string& message) const {
-    const int line = line_of(node);
-    throw ConfigError(source_ + (line ? ":" + std::to_string(line) : "") + ": " + key + ": " +
-                      message);
+    throw ConfigError(location(source_, node) + ": " + key + ": " + message);
   }
 
   // A mapping's entries in document order; plain keys only, none twice.
@@ -76,21 +74,17 @@ class SpecReader {
 
   int64_t integer(const YAML::Node& node, const std::string& where, int64_t min) const {
     const auto text = node.IsScalar() ? node.Scalar() : node_text(node);
-    char* end = nullptr;
-    errno = 0;
-    const long long value = std::strtoll(text.c_str(), &end, 10);
-    if (!node.IsScalar() || text.empty() || *end != '\0' || errno == ERANGE || value < min)
+    const auto value = node.IsScalar() ? parse_integer(text) : std::nullopt;
+    if (!value || *value < min)
       fail(node, where, "expected an integer >= " + std::to_string(min) + ", got '" + text + "'");
-    return value;
+    return *value;
   }
 
   double number(const YAML::Node& node, const std::string& where) const {
     const auto text = node.IsScalar() ? node.Scalar() : node_text(node);
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (!node.IsScalar() || text.empty() || *end != '\0' || !std::isfinite(value))
-      fail(node, where, "expected a number, got '" + text + "'");
-    return value;
+    const auto value = node.IsScalar() ? parse_number(text) : std::nullopt;
+    if (!value) fail(node, where, "expected a number, got '" + text + "'");
+    return *value;
   }
 
   // `key` (written at `key_node`) must name a trial config field.

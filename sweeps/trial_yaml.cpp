@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/io/atomic_file.h"
+#include "sweeps/yaml_path.h"
 
 namespace adamix::sweeps {
 namespace {
@@ -21,9 +22,7 @@ class Reader {
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
                          const std::string& message) const {
-    const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
-    throw ConfigError(source_ + (line ? ":" + std::to_string(line) : "") + ": " + key + ": " +
-                      message);
+    throw ConfigError(location(source_, node) + ": " + key + ": " + message);
   }
 
   void only_keys(const YAML::Node& map, const std::string& prefix,
@@ -47,21 +46,16 @@ class Reader {
 
   int64_t integer(const YAML::Node& node, const std::string& key) const {
     const auto value = text(node, key);
-    char* end = nullptr;
-    errno = 0;
-    const long long parsed = std::strtoll(value.c_str(), &end, 10);
-    if (value.empty() || *end != '\0' || errno == ERANGE)
-      fail(node, key, "expected an integer, got '" + value + "'");
-    return parsed;
+    const auto parsed = parse_integer(value);
+    if (!parsed) fail(node, key, "expected an integer, got '" + value + "'");
+    return *parsed;
   }
 
   double number(const YAML::Node& node, const std::string& key) const {
     const auto value = text(node, key);
-    char* end = nullptr;
-    const double parsed = std::strtod(value.c_str(), &end);
-    if (value.empty() || *end != '\0' || value == "nan" || value == "inf")
-      fail(node, key, "expected a number, got '" + value + "'");
-    return parsed;
+    const auto parsed = parse_number(value);
+    if (!parsed) fail(node, key, "expected a number, got '" + value + "'");
+    return *parsed;
   }
 
   // Runs `parse` and re-throws its ConfigError with the node's line in front.
@@ -70,8 +64,7 @@ class Reader {
     try {
       return parse();
     } catch (const ConfigError& e) {
-      const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
-      throw ConfigError(source_ + (line ? ":" + std::to_string(line) : "") + ": " + e.what());
+      throw ConfigError(location(source_, node) + ": " + e.what());
     }
   }
 

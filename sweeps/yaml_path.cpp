@@ -1,5 +1,7 @@
 #include "sweeps/yaml_path.h"
 
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 #include "core/error.h"
@@ -48,6 +50,26 @@ void flatten_into(const YAML::Node& node, const std::string& prefix, bool with_m
 
 int line_of(const YAML::Node& node) {
   return node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+}
+
+std::string location(const std::string& source, const YAML::Node& node) {
+  const int line = line_of(node);
+  return line ? source + ":" + std::to_string(line) : source;
+}
+
+std::optional<int64_t> parse_integer(const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno == ERANGE) return std::nullopt;
+  return value;
+}
+
+std::optional<double> parse_number(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(value)) return std::nullopt;
+  return value;
 }
 
 std::string emit(const YAML::Node& node) {

@@ -5,6 +5,8 @@
 //   for (auto& [key, node] : flatten(YAML::Load(text))) ...   // "task.name", "method.size", ...
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +14,11 @@
 namespace adamix::sweeps {
 
 int line_of(const YAML::Node& node);  // 1-based; 0 when the node has no position
+// "source:line" for a node with a position, else "source": the front of every error message.
+std::string location(const std::string& source, const YAML::Node& node);
+// The whole text as a base-10 integer in range, or as a finite number; nullopt otherwise.
+std::optional<int64_t> parse_integer(const std::string& text);
+std::optional<double> parse_number(const std::string& text);
 std::string emit(const YAML::Node& node);
 // A scalar's text, or the flow form of a sequence or mapping ("[query, value]").
 std::string node_text(const YAML::Node& node);

@@ -110,6 +110,9 @@ TEST(TrialYaml, ErrorsNameTheKeyAndLine) {
             "t.yaml:3: method.experts: expected an integer, got 'four'");
   EXPECT_EQ(error_of("model: m\ntrain:\n  lr: fast\n"),
             "t.yaml:3: train.lr: expected a number, got 'fast'");
+  EXPECT_EQ(error_of("model: m\ntrain: {lr: 1e999}\n"),
+            "t.yaml:2: train.lr: expected a number, got '1e999'");
+  EXPECT_NE(error_of("model: m\ntrain: {lr: NaN}\n").find("expected a number"), std::string::npos);
   EXPECT_NE(
       error_of("model: m\nmethod:\n  expertz: 4\n").find("t.yaml:3: method.expertz: unknown key"),
       std::string::npos);
