@@ -1,7 +1,5 @@
 #include "worker/checkpoint_forward.h"
 
-#include <map>
-
 #include "core/error.h"
 #include "core/inference/batched_forward.h"
 #include "core/io/sha256.h"
@@ -28,19 +26,10 @@ inference::ForwardFileResult forward_checkpoint_file(const inference::ForwardFil
   const bool regression = storage::attribute_int(checkpoint.meta, "regression") != 0;
 
   train::TaskModel model(options.model_dir, method, num_outputs, regression, /*seed=*/1, device);
-  std::map<std::string, const storage::FloatArray*> saved;
-  for (const auto& [name, array] : checkpoint.params) saved[name] = &array;
-  {
-    torch::NoGradGuard no_grad;
-    for (const auto& [name, param] : model.trainable()) {
-      const auto it = saved.find(name);
-      if (it == saved.end()) throw IoError("checkpoint has no parameter '" + name + "'");
-      const auto value = from_float_array(*it->second);
-      if (value.sizes() != param.sizes())
-        throw IoError("checkpoint parameter '" + name + "' does not fit the model");
-      param.copy_(value);
-    }
-  }
+  std::vector<std::pair<std::string, torch::Tensor>> params;
+  for (const auto& [name, array] : checkpoint.params)
+    params.emplace_back(name, from_float_array(array));
+  model.load_trainable(params);
   model.train(false);
   const bool ensemble = method.inference.kind == peft::InferenceMode::Kind::Ensemble;
   return inference::run_forward_file(

@@ -2,6 +2,9 @@
 
 #include <ATen/autocast_mode.h>
 
+#include <map>
+
+#include "core/error.h"
 #include "core/peft/consistency.h"
 #include "core/peft/routing.h"
 
@@ -93,6 +96,20 @@ torch::Tensor TaskModel::predict(const Batch& batch) {
 void TaskModel::train(bool on) {
   loaded_.backbone->train(on);
   head_->train(on);
+}
+
+void TaskModel::load_trainable(const std::vector<std::pair<std::string, torch::Tensor>>& values) {
+  std::map<std::string, torch::Tensor> saved(values.begin(), values.end());
+  torch::NoGradGuard no_grad;
+  for (const auto& [name, p] : trainable_) {
+    const auto it = saved.find(name);
+    if (it == saved.end()) throw IoError("checkpoint has no parameter '" + name + "'");
+    if (it->second.sizes() != p.sizes())
+      throw IoError("checkpoint parameter '" + name + "' has another shape than the model's");
+    p.copy_(it->second);
+  }
+  if (saved.size() != trainable_.size())
+    throw IoError("checkpoint holds parameters the model does not have");
 }
 
 Accounting TaskModel::accounting() const {

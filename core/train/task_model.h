@@ -50,6 +50,9 @@ class TaskModel {
   bool regression() const { return regression_; }
   // Trained tensors by their checkpoint names: PEFT (backbone module paths) then `head.*`.
   const std::vector<std::pair<std::string, torch::Tensor>>& trainable() const { return trainable_; }
+  // Copies saved values into trainable() by name. IoError when one is missing, has another
+  // shape, or `values` holds a name the model does not train.
+  void load_trainable(const std::vector<std::pair<std::string, torch::Tensor>>& values);
   Accounting accounting() const;
   peft::RoutingContext& routing() { return *peft_.context; }
   const peft::PeftHandle& peft() const { return peft_; }

@@ -221,17 +221,7 @@ TrainerSnapshot Trainer::snapshot() {
 }
 
 void Trainer::restore(const TrainerSnapshot& snap) {
-  std::map<std::string, torch::Tensor> saved(snap.params.begin(), snap.params.end());
-  torch::NoGradGuard no_grad;
-  for (const auto& [name, p] : model_.trainable()) {
-    const auto it = saved.find(name);
-    if (it == saved.end()) throw IoError("checkpoint has no parameter '" + name + "'");
-    if (it->second.sizes() != p.sizes())
-      throw IoError("checkpoint parameter '" + name + "' has another shape than the model's");
-    p.copy_(it->second);
-  }
-  if (saved.size() != model_.trainable().size())
-    throw IoError("checkpoint holds parameters the model does not have");
+  model_.load_trainable(snap.params);
   import_adam_state(*optimizer_, model_.trainable(), snap.adam);
   for (const char* name : {"routing", "dropout"})
     if (!snap.generators.count(name))
