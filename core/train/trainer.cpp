@@ -81,23 +81,26 @@ StepReport Trainer::train_step(const std::vector<int64_t>& order, int64_t micro_
               options_.label_smoothing));
     }
     torch::Tensor loss = task_loss;
+    torch::Tensor term = torch::zeros({}, task_loss.options());
     if (consistency) {
       const auto z2 = model_.forward(batch);  // new routes, new dropout
-      const auto term = model_.regression()
-                            ? peft::consistency_loss_regression(z1.squeeze(-1), z2.squeeze(-1))
-                            : peft::consistency_loss(z1, z2);
+      term = model_.regression() ? peft::consistency_loss_regression(z1.squeeze(-1), z2.squeeze(-1))
+                                 : peft::consistency_loss(z1, z2);
       loss = loss + lambda * term;
-      report.consistency += term.item<double>() / static_cast<double>(micro_batches);
     }
     if (const auto aux = model_.routing().take_aux_loss(); aux.defined()) loss = loss + aux;
-    const double value = loss.item<double>();
+    // One device-to-host copy for the three numbers the report needs (one sync on a GPU).
+    const auto values = torch::stack({loss.detach(), task_loss.detach(), term.detach()})
+                            .to(torch::kCPU, torch::kFloat64);
+    const double value = values[0].item<double>();
     if (!std::isfinite(value))
       throw DivergenceError("loss is " + std::to_string(value) + " at step " +
                             std::to_string(state_.step + 1) + " (epoch " +
                             std::to_string(state_.epoch + 1) + ")");
     (loss / static_cast<double>(micro_batches)).backward();
     report.loss += value / static_cast<double>(micro_batches);
-    report.task_loss += task_loss.item<double>() / static_cast<double>(micro_batches);
+    report.task_loss += values[1].item<double>() / static_cast<double>(micro_batches);
+    report.consistency += values[2].item<double>() / static_cast<double>(micro_batches);
     report.examples += batch.size();
     ++state_.batch_in_epoch;
   }
