@@ -1,10 +1,17 @@
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <iterator>
+#include <limits>
+#include <optional>
 
 #include "apps/commands.h"
+#include "core/error.h"
 #include "core/io/sha256.h"
 #include "core/runtime/threads.h"
 #include "sweeps/trial_yaml.h"
+#include "worker/fault_injection.h"
+#include "worker/trial_events.h"
 #include "worker/trial_runner.h"
 
 namespace adamix::cli {
@@ -23,11 +30,17 @@ void install_stop_handlers() {
   sigaction(SIGUSR2, &action, nullptr);
 }
 
-}  // namespace
+// `--config -` reads the YAML from stdin (how `adamix sweep` hands a trial to its child).
+config::TrialConfig load_config(const std::string& source) {
+  if (source != "-") return sweeps::load_trial_yaml(source);
+  std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  if (std::cin.bad()) throw IoError("cannot read the trial config from <stdin>");
+  return sweeps::parse_trial_yaml(text, "<stdin>");
+}
 
-int run_train(const ParsedFlags& flags) {
+int train(const ParsedFlags& flags, const std::optional<worker::EventChannel>& events) {
   runtime::configure_threads(static_cast<int>(flags.get_int("threads")));
-  auto config = sweeps::load_trial_yaml(flags.get("config"));
+  auto config = load_config(flags.get("config"));
   if (const auto device = flags.get_optional("device")) config.device = *device;
   config.validate();
   worker::TrialRunOptions options;
@@ -37,6 +50,11 @@ int run_train(const ParsedFlags& flags) {
   options.out_dir = flags.get_optional("out").value_or("runs/train/" + options.trial_id);
   options.progress = &std::cerr;
   options.stop_requested = [] { return stop_signal != 0; };
+  options.events_fd = events ? events->fd() : -1;
+  options.attempt = static_cast<int>(flags.get_int("attempt"));
+  if (options.attempt < 1) throw ConfigError("--attempt must be at least 1");
+  if (const char* rules = std::getenv(worker::kInjectFaultVariable); rules && *rules)
+    options.inject_fault = rules;
   install_stop_handlers();
 
   const auto result = worker::run_trial(options);
@@ -47,6 +65,27 @@ int run_train(const ParsedFlags& flags) {
   for (const auto& [name, value] : result.final_metrics)
     std::cout << "  final " << name << " " << value << "\n";
   return 0;
+}
+
+}  // namespace
+
+int run_train(const ParsedFlags& flags) {
+  std::optional<worker::EventChannel> events;
+  if (flags.has("events-fd")) {
+    const int64_t fd = flags.get_int("events-fd");
+    if (fd < 0 || fd > std::numeric_limits<int>::max())
+      throw ConfigError("--events-fd " + std::to_string(fd) + ": not a file descriptor");
+    events.emplace(static_cast<int>(fd));
+    events->check_open();
+    // A parent that died shows up as EPIPE (an IoError) instead of a silent SIGPIPE death.
+    std::signal(SIGPIPE, SIG_IGN);
+  }
+  try {
+    return train(flags, events);
+  } catch (const std::exception& e) {
+    if (events) worker::write_error_event(*events, e);  // main() still prints and exits 2 / 1
+    throw;
+  }
 }
 
 }  // namespace adamix::cli

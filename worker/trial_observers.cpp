@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <sstream>
@@ -57,10 +58,29 @@ MetricsJsonl::MetricsJsonl(const std::filesystem::path& path, int64_t resume_ste
       } catch (const nlohmann::json::exception&) {
         break;  // a torn last line from a kill: everything after it is replayed
       }
-      if (row.value("step", int64_t{0}) <= resume_step) kept += line + "\n";
+      if (row.value("step", int64_t{0}) <= resume_step) {
+        kept += line + "\n";
+        kept_.push_back(line);
+      }
     }
   }
   io::write_text_atomically(path_, kept);
+}
+
+void MetricsJsonl::on_start(const train::TrainingState&, int64_t total_steps) {
+  interval_ = std::max<int64_t>(1, total_steps / 100);
+}
+
+void MetricsJsonl::on_step(const train::TrainingState& state, const train::StepReport& report) {
+  if (state.step % interval_ != 0) return;
+  nlohmann::ordered_json row;
+  row["step"] = state.step;
+  row["epoch"] = state.epoch;
+  row["metrics"] = {{"train/loss", report.loss},
+                    {"train/task_loss", report.task_loss},
+                    {"train/consistency", report.consistency},
+                    {"train/lr", report.lr}};
+  append(row.dump());
 }
 
 void MetricsJsonl::on_evaluation(const train::TrainingState&, const train::EvalResult& result) {
@@ -71,9 +91,14 @@ void MetricsJsonl::on_evaluation(const train::TrainingState&, const train::EvalR
   row["main_metric"] = result.main_metric;
   row["main_score"] = result.main_score;
   row["is_best"] = result.is_best;
+  append(row.dump());
+}
+
+void MetricsJsonl::append(const std::string& row) {
   std::ofstream out(path_, std::ios::app);
-  out << row.dump() << "\n" << std::flush;
+  out << row << "\n" << std::flush;
   if (!out) throw IoError("cannot append to " + path_.string());
+  if (listener_) listener_(row);
 }
 
 CheckpointWriter::CheckpointWriter(train::Trainer& trainer, std::filesystem::path dir,
@@ -84,9 +109,13 @@ void CheckpointWriter::on_checkpoint(const train::TrainingState& state, bool is_
   const auto checkpoint = to_checkpoint(trainer_.snapshot(), meta_);
   // best.h5 first: if a kill lands between the two, the resumed run re-evaluates this step
   // and rewrites both.
-  if (is_best) storage::write_checkpoint(dir_ / "best.h5", checkpoint);
+  if (is_best) {
+    storage::write_checkpoint(dir_ / "best.h5", checkpoint);
+    if (listener_) listener_(dir_ / "best.h5", state.step);
+  }
   storage::write_checkpoint(dir_ / "checkpoint.h5", checkpoint);
   log_.line("checkpoint at step " + std::to_string(state.step) + (is_best ? " (best)" : ""));
+  if (listener_) listener_(dir_ / "checkpoint.h5", state.step);
 }
 
 ProgressLine::ProgressLine(TrialLog& log, int64_t epochs, int64_t steps_per_epoch,

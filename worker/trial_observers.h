@@ -4,8 +4,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/train/trainer.h"
 #include "storage/checkpoint.h"
@@ -23,23 +25,46 @@ class TrialLog {
   std::ostream* echo_;
 };
 
-// metrics.jsonl: one JSON object per evaluation. Deterministic text (no wall-clock times), so
-// two runs with the same seed give the same bytes.
+// metrics.jsonl: one JSON object per evaluation
+//   {"step":S,"epoch":E,"metrics":{"dev/accuracy":..},"main_metric":..,"main_score":..,"is_best":..}
+// and one per `interval` optimiser steps (interval = max(1, total_steps / 100))
+//   {"step":S,"epoch":E,"metrics":{"train/loss":..,"train/task_loss":..,"train/consistency":..,
+//    "train/lr":..}}
+// Each row depends on its step only and holds no wall-clock time, so two runs with the same
+// seed, or a run and its resumed twin, give the same bytes.
 class MetricsJsonl : public train::TrainerObserver {
  public:
+  // Told about every appended row, with its JSON text exactly as written (no newline).
+  using RowListener = std::function<void(const std::string& row)>;
+
   // Keeps only rows with step <= `resume_step` (rows past a restored checkpoint are replayed).
   MetricsJsonl(const std::filesystem::path& path, int64_t resume_step);
+  // The rows kept from earlier runs, in file order, without newlines.
+  const std::vector<std::string>& kept_rows() const { return kept_; }
+  void set_listener(RowListener listener) { listener_ = std::move(listener); }
+
+  void on_start(const train::TrainingState& state, int64_t total_steps) override;
+  void on_step(const train::TrainingState& state, const train::StepReport& report) override;
   void on_evaluation(const train::TrainingState& state, const train::EvalResult& result) override;
 
  private:
+  void append(const std::string& row);
+
   std::filesystem::path path_;
+  std::vector<std::string> kept_;
+  RowListener listener_;
+  int64_t interval_ = 1;  // optimiser steps between training-loss rows
 };
 
 // checkpoint.h5 at every resumable point, best.h5 when the dev score improved.
 class CheckpointWriter : public train::TrainerObserver {
  public:
+  // Told about each file once it is renamed into place: best.h5 (first) and checkpoint.h5.
+  using FileListener = std::function<void(const std::filesystem::path& file, int64_t step)>;
+
   CheckpointWriter(train::Trainer& trainer, std::filesystem::path dir, storage::AttributeMap meta,
                    TrialLog& log);
+  void set_listener(FileListener listener) { listener_ = std::move(listener); }
   void on_checkpoint(const train::TrainingState& state, bool is_best) override;
 
  private:
@@ -47,6 +72,7 @@ class CheckpointWriter : public train::TrainerObserver {
   std::filesystem::path dir_;
   storage::AttributeMap meta_;
   TrialLog& log_;
+  FileListener listener_;
 };
 
 // "step 120/3000 (epoch 1/20) loss 0.6931 lr 2.9e-04 85 ex/s ETA 4m10s", at most every

@@ -1,5 +1,6 @@
 #include "worker/trial_runner.h"
 
+#include <optional>
 #include <sstream>
 
 #include "core/data/glue.h"
@@ -12,6 +13,8 @@
 #include "core/train/task_model.h"
 #include "core/train/trainer.h"
 #include "worker/checkpoint_io.h"
+#include "worker/fault_injection.h"
+#include "worker/trial_events.h"
 #include "worker/trial_observers.h"
 
 namespace adamix::worker {
@@ -54,6 +57,11 @@ class StopFlag : public train::TrainerObserver {
 
 TrialResult run_trial(const TrialRunOptions& options) {
   const auto& config = options.config;
+  const EventChannel channel(options.events_fd);
+  if (options.events_fd >= 0) channel.check_open();
+  std::optional<FaultInjector> faults;
+  if (!options.inject_fault.empty())
+    faults.emplace(parse_fault_rules(options.inject_fault), options.trial_id, options.attempt);
   check_folder(options);
   TrialResult result;
 
@@ -96,11 +104,12 @@ TrialResult run_trial(const TrialRunOptions& options) {
            "), PEFT after merging " + std::to_string(count.merged) + " (" +
            share(count.merged, count.backbone) + "), head " + std::to_string(accounting.head));
 
+  const auto backbone_sha256 = io::sha256_file(config.model / "model.safetensors");
   storage::AttributeMap meta = {
       {"trial_id", options.trial_id},
       {"config", options.config_yaml},
       {"backbone", fs::absolute(config.model).lexically_normal().string()},
-      {"backbone_sha256", io::sha256_file(config.model / "model.safetensors")},
+      {"backbone_sha256", backbone_sha256},
       {"library_version", std::string(ADAMIX_VERSION)},
       {"params_backbone", count.backbone},
       {"params_trainable", count.trainable},
@@ -133,25 +142,43 @@ TrialResult run_trial(const TrialRunOptions& options) {
 
   struct FinalEval : train::TrainerObserver {
     std::map<std::string, double> metrics;
-    std::string main_metric;
     void on_evaluation(const train::TrainingState&, const train::EvalResult& r) override {
       metrics = r.metrics;
-      main_metric = r.main_metric;
     }
   } last;
   trainer.add_observer(&last);
+
+  std::optional<TrialEvents> events;
+  if (options.events_fd >= 0) {
+    events.emplace(channel, options.trial_id, options.attempt);
+    events->started(
+        {trainer.state().step, trainer.total_steps(), result.resumed, trainer.main_metric(),
+         count.backbone, count.trainable, count.merged, accounting.head, backbone_sha256},
+        metrics.kept_rows());
+    metrics.set_listener([&](const std::string& row) { events->metrics_row(row); });
+    checkpoints.set_listener(
+        [&](const fs::path& file, int64_t step) { events->checkpoint_written(file, step); });
+    trainer.add_observer(&*events);
+  }
+  if (faults) trainer.add_observer(&*faults);  // last: after every other on_step
 
   result.finished = trainer.run();
   result.steps = trainer.state().step;
   result.best_score = trainer.state().best_score;
   result.best_step = trainer.state().best_step;
   result.final_metrics = last.metrics;
-  result.main_metric = last.main_metric;
+  result.main_metric = trainer.main_metric();  // also when a finished trial is run again
   log.line(result.finished
                ? "finished: best " + result.main_metric + " " + std::to_string(result.best_score) +
                      " at step " + std::to_string(result.best_step)
                : "stopped at step " + std::to_string(result.steps) +
                      " on request; resumable from checkpoint.h5");
+  if (events) {
+    if (result.finished)
+      events->finished(trainer.state(), result.main_metric);
+    else
+      events->stopped(trainer.state());
+  }
   return result;
 }
 

@@ -2,9 +2,10 @@
 // Runs one trial: loads the task and model, trains, evaluates, writes the trial folder
 //   trial.yaml     the resolved config
 //   log.txt        what happened, appended across resumes
-//   metrics.jsonl  one JSON line per evaluation
+//   metrics.jsonl  one JSON line per evaluation and per 1% of the training steps (train loss)
 //   checkpoint.h5  the latest resumable state; best.h5: the state at the best dev score
-// and resumes from checkpoint.h5 when the folder already holds one.
+// and resumes from checkpoint.h5 when the folder already holds one. With `events_fd` it also
+// reports to a parent process as JSON lines (worker/trial_events.h).
 //
 //   TrialResult r = run_trial({config, yaml, id, "runs/t1"});
 #include <cstdint>
@@ -26,6 +27,9 @@ struct TrialRunOptions {
   std::ostream* progress = nullptr;      // progress lines (stderr), nullptr = quiet
   std::function<bool()> stop_requested;  // polled each step (SIGTERM); empty = never
   int64_t progress_every_steps = 0;      // 0 = about every 2 seconds
+  int events_fd = -1;                    // trial events (worker/trial_events.h); -1 = none
+  int attempt = 1;                       // reported in events; selects injected faults
+  std::string inject_fault;              // TEST ONLY: worker/fault_injection.h rules; "" = none
 };
 
 struct TrialResult {

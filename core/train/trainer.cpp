@@ -94,8 +94,11 @@ StepReport Trainer::train_step(const std::vector<int64_t>& order, int64_t micro_
                             .to(torch::kCPU, torch::kFloat64);
     const double value = values[0].item<double>();
     if (!std::isfinite(value))
-      throw DivergenceError("loss is " + std::to_string(value) + " at step " +
-                            std::to_string(state_.step + 1) + " (epoch " +
+      throw DivergenceError(std::string("training diverged: loss is ") +
+                            (std::isnan(value) ? "nan"
+                             : value > 0       ? "inf"
+                                               : "-inf") +
+                            " at step " + std::to_string(state_.step + 1) + " (epoch " +
                             std::to_string(state_.epoch + 1) + ")");
     (loss / static_cast<double>(micro_batches)).backward();
     report.loss += value / static_cast<double>(micro_batches);
@@ -200,7 +203,7 @@ EvalResult Trainer::evaluate() {
     }
   }
   set_state_bytes(generator, training_state, "routing");
-  result.main_metric = eval_.front().name + "/" + metrics::to_string(metric_spec_.main_metric);
+  result.main_metric = main_metric();
   result.main_score = result.metrics.at(result.main_metric);
   ++state_.evaluations;
   if (result.main_score > state_.best_score) {
@@ -209,6 +212,10 @@ EvalResult Trainer::evaluate() {
     result.is_best = true;
   }
   return result;
+}
+
+std::string Trainer::main_metric() const {
+  return eval_.front().name + "/" + metrics::to_string(metric_spec_.main_metric);
 }
 
 TrainerSnapshot Trainer::snapshot() {

@@ -100,6 +100,8 @@ class Trainer {
 
   const TrainingState& state() const { return state_; }
   int64_t total_steps() const { return total_steps_; }
+  // The key of the main metric in EvalResult::metrics, e.g. "dev/accuracy".
+  std::string main_metric() const;
 
  private:
   StepReport train_step(const std::vector<int64_t>& order, int64_t micro_batches);

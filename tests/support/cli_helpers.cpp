@@ -1,11 +1,20 @@
 #include "tests/support/cli_helpers.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+
+extern char** environ;
 
 namespace adamix::testing {
 namespace fs = std::filesystem;
@@ -51,6 +60,123 @@ int count_lines(const std::string& text) {
   for (char c : text) lines += c == '\n';
   if (!text.empty() && text.back() != '\n') ++lines;
   return lines;
+}
+
+}  // namespace adamix::testing
+
+namespace adamix::testing {
+EventRunResult run_adamix_with_events(const std::vector<std::string>& args,
+                                      const EventRunOptions& options) {
+  int in[2], out[2], err[2], events[2];
+  for (int* p : {in, out, err, events})
+    if (::pipe2(p, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  std::vector<std::string> argv_text = {ADAMIX_BINARY};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_text) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_text = options.env;  // these replace inherited ones
+  const auto key = [](const std::string& entry) { return entry.substr(0, entry.find('=')); };
+  for (char** e = environ; *e; ++e) {
+    bool replaced = false;
+    for (const auto& extra : options.env) replaced = replaced || key(extra) == key(*e);
+    if (!replaced) env_text.emplace_back(*e);
+  }
+  std::vector<char*> envp;
+  for (auto& e : env_text) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    // Every pipe end is close-on-exec; the four the child keeps are moved into place. Stage
+    // through fds above 10 first so that moving one cannot overwrite another.
+    const int staged[4] = {
+        ::fcntl(in[0], F_DUPFD_CLOEXEC, 10), ::fcntl(out[1], F_DUPFD_CLOEXEC, 10),
+        ::fcntl(err[1], F_DUPFD_CLOEXEC, 10), ::fcntl(events[1], F_DUPFD_CLOEXEC, 10)};
+    for (int i = 0; i < 4; ++i)
+      if (staged[i] < 0 || ::dup2(staged[i], i) != i) _exit(126);
+    const struct rlimit no_core = {0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
+    ::execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  ::close(events[1]);
+
+  EventRunResult result;
+  std::string event_buffer;
+  size_t stdin_done = 0;
+  int stdin_fd = in[1];
+  if (options.stdin_text.empty()) {
+    ::close(stdin_fd);
+    stdin_fd = -1;
+  } else {
+    ::fcntl(stdin_fd, F_SETFL, O_NONBLOCK);
+  }
+  const int readers[3] = {out[0], err[0], events[0]};
+  std::string* sinks[3] = {&result.out, &result.err, &event_buffer};
+  bool open[3] = {true, true, true};
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(options.kill_after_seconds);
+  bool killed = false;
+  while (open[0] || open[1] || open[2]) {
+    std::vector<pollfd> fds;
+    for (int i = 0; i < 3; ++i)
+      if (open[i]) fds.push_back({readers[i], POLLIN, 0});
+    if (stdin_fd >= 0) fds.push_back({stdin_fd, POLLOUT, 0});
+    if (::poll(fds.data(), fds.size(), 100) < 0 && errno != EINTR)
+      throw std::runtime_error("poll failed");
+    if (!killed && std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+    }
+    for (const auto& p : fds) {
+      if (p.fd == stdin_fd) {
+        if (p.revents & (POLLOUT | POLLERR | POLLHUP)) {
+          const ssize_t n = ::write(stdin_fd, options.stdin_text.data() + stdin_done,
+                                    options.stdin_text.size() - stdin_done);
+          if (n > 0) stdin_done += static_cast<size_t>(n);
+          if (n < 0 && errno != EAGAIN && errno != EINTR) stdin_done = options.stdin_text.size();
+          if (stdin_done == options.stdin_text.size()) {
+            ::close(stdin_fd);
+            stdin_fd = -1;
+          }
+        }
+        continue;
+      }
+      if (!(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const int i = p.fd == readers[0] ? 0 : p.fd == readers[1] ? 1 : 2;
+      char buffer[65536];
+      const ssize_t n = ::read(p.fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        open[i] = false;
+        ::close(p.fd);
+        continue;
+      }
+      sinks[i]->append(buffer, static_cast<size_t>(n));
+      if (i != 2) continue;
+      for (size_t end; (end = event_buffer.find('\n')) != std::string::npos;) {
+        result.events.push_back(event_buffer.substr(0, end));
+        event_buffer.erase(0, end + 1);
+        if (options.on_event) options.on_event(pid, result.events.back());
+      }
+    }
+  }
+  if (!event_buffer.empty()) result.events.push_back(event_buffer);  // a torn last line
+  if (stdin_fd >= 0) ::close(stdin_fd);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status)) {
+    result.signal = WTERMSIG(status);
+    result.exit_code = 128 + result.signal;
+  } else {
+    result.exit_code = WEXITSTATUS(status);
+  }
+  return result;
 }
 
 }  // namespace adamix::testing

@@ -1,7 +1,11 @@
 #pragma once
 // Runs the built `adamix` binary as a user would and captures what it prints.
+#include <sys/types.h>
+
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace adamix::testing {
 
@@ -14,6 +18,28 @@ struct RunResult {
 // Runs `adamix ARGS` through /bin/sh (ARGS is shell text: quote paths yourself);
 // `stdin_text` is fed to its standard input.
 RunResult run_adamix(const std::string& args, const std::string& stdin_text = "");
+
+struct EventRunOptions {
+  std::string stdin_text;
+  std::vector<std::string> env;  // extra "KEY=VALUE" entries
+  // Called with each complete events line as it arrives, and the child's pid (to signal it).
+  std::function<void(pid_t pid, const std::string& line)> on_event;
+  double kill_after_seconds = 300;  // SIGKILL a child that is still running then
+};
+
+struct EventRunResult {
+  int exit_code = -1;               // 128 + signal when a signal ended it
+  int signal = 0;                   // the signal that ended it, 0 when it exited
+  std::string out;                  // stdout
+  std::string err;                  // stderr
+  std::vector<std::string> events;  // lines written to fd 3, without newlines
+};
+
+// Runs `adamix ARGS` (argv, no shell) with a pipe as fd 3 for `--events-fd 3`, reading stdout,
+// stderr and the events while feeding stdin, so no pipe can fill up and deadlock. Core dumps
+// are switched off in the child.
+EventRunResult run_adamix_with_events(const std::vector<std::string>& args,
+                                      const EventRunOptions& options = {});
 
 // A fresh empty directory, removed at destruction.
 class TempDir {
