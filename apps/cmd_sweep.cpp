@@ -3,23 +3,42 @@
 
 #include "apps/commands.h"
 #include "core/error.h"
+#include "orchestrator/sweep_launch.h"
 #include "sweeps/sweep_spec.h"
 
 namespace adamix::cli {
+namespace {
 
-// Expands the spec (every spec error surfaces here, dry run or not); with --dry-run prints
+int run_trials(const ParsedFlags& flags) {
+  orchestrator::SweepOptions options;
+  options.spec = flags.positional().front();
+  if (const auto out = flags.get_optional("out")) options.out = *out;
+  options.resume = flags.get_switch("resume");
+  options.retry_failed = flags.get_switch("retry-failed");
+  if (options.retry_failed && !options.resume)
+    throw ConfigError("--retry-failed continues a sweep: add --resume");
+  options.max_attempts = static_cast<int>(flags.get_int("max-attempts"));
+  options.workers = static_cast<int>(flags.get_int("workers"));
+  options.threads = static_cast<int>(flags.get_int("threads"));
+  options.gpus_per_worker = static_cast<int>(flags.get_int("gpus-per-worker"));
+  options.grace_seconds = static_cast<int>(flags.get_int("grace"));
+  options.progress = flags.get("progress");
+  options.noop_trials = flags.get_switch("noop-trials");
+  options.executable = std::filesystem::read_symlink("/proc/self/exe");
+  return orchestrator::run_sweep(options);
+}
+
+}  // namespace
+
+// Runs the sweep (orchestrator/sweep_launch.h), or with --dry-run expands it and prints
 //   sweep NAME (SPEC): N trials (G generated, E excluded, D duplicates merged)
 //   ID            [TAGS  ]  CHANGES FROM THE BASE
 // and one note per exclude rule that matched nothing (stderr).
 int run_sweep(const ParsedFlags& flags) {
   const auto& args = flags.positional();
   if (args.size() != 1) throw ConfigError("sweep takes exactly one SPEC.yaml");
+  if (!flags.get_switch("dry-run")) return run_trials(flags);
   const auto plan = sweeps::load_sweep(args.front());
-  if (!flags.get_switch("dry-run"))
-    throw ConfigError(
-        "running a sweep needs the MPI orchestrator, which is not built yet; "
-        "use --dry-run to list the trials of " +
-        args.front());
 
   const bool tagged = std::any_of(plan.trials.begin(), plan.trials.end(), [](const auto& t) {
     return t.tags.size() != 1 || t.tags.front().group != "grid";

@@ -7,6 +7,7 @@ namespace adamix::cli {
 
 int run_train(const ParsedFlags& flags);
 int run_sweep(const ParsedFlags& flags);
+int run_status(const ParsedFlags& flags);
 int run_tokenize(const ParsedFlags& flags);
 int run_forward(const ParsedFlags& flags);
 int run_make_model(const ParsedFlags& flags);

@@ -18,8 +18,12 @@ using C = Command;
 const std::vector<CommandInfo>& commands() {
   static const std::vector<CommandInfo> table = {
       {C::Train, "train", "train and evaluate one trial (resumes from --out's checkpoint)", ""},
-      {C::Sweep, "sweep", "expand a sweep spec into its trials (--dry-run lists them)",
+      {C::Sweep, "sweep",
+       "run a sweep's trials (rank 0 orchestrates under mpirun/srun; "
+       "--dry-run lists them)",
        "SPEC.yaml"},
+      {C::Status, "status", "a sweep's progress, failures and artifact checks, from its database",
+       ""},
       {C::Tokenize, "tokenize", "stdin lines -> token ids (A<TAB>B is a sentence pair)", ""},
       {C::Forward, "forward", "run a backbone over id lines, write hidden states (and logits)", ""},
       {C::MakeModel, "make-model", "write a tiny random model in Hugging Face layout", ""},
@@ -36,7 +40,8 @@ const std::vector<FlagInfo>& flags() {
   // clang-format off
   static const std::vector<FlagInfo> table = {
       // name, value, help, env, accepted by, default, required by
-      {"config", "FILE", "trial config (YAML)", nullptr, {C::Train}, nullptr, {C::Train}},
+      {"config", "FILE", "trial config (YAML; - reads it from stdin)", nullptr, {C::Train}, nullptr,
+       {C::Train}},
       {"dry-run", nullptr, "list the trials (id, what differs from the base) and their count; "
        "run nothing", nullptr, {C::Sweep}, nullptr, {}},
       {"model", "DIR", "Hugging Face model directory (config.json, model.safetensors, tokenizer files)",
@@ -49,9 +54,10 @@ const std::vector<FlagInfo>& flags() {
        {C::Forward}, nullptr, {C::Forward}},
       {"token-type-ids", "FILE", "token type ids, same shape as --input-ids (BERT pairs)", nullptr,
        {C::Forward}, nullptr, {}},
-      {"out", "PATH", "output: trial folder (train; default runs/train/<trial id>), file (forward) "
-       "or directory (make-model, make-task, export); never left half-written",
-       nullptr, {C::Train, C::Forward, C::MakeModel, C::MakeTask, C::Export}, nullptr,
+      {"out", "PATH", "output: trial folder (train; default runs/train/<trial id>), run directory "
+       "(sweep; default runs/<sweep name>), file (forward) or directory (make-model, make-task, "
+       "export); never left half-written",
+       nullptr, {C::Train, C::Sweep, C::Forward, C::MakeModel, C::MakeTask, C::Export}, nullptr,
        {C::Forward, C::MakeModel, C::MakeTask, C::Export}},
       {"batch-size", "N", "sequences per forward batch", nullptr, {C::Forward}, "32", {}},
       {"checkpoint", "CKPT.h5", "a trained trial's checkpoint (forward: apply its PEFT and head)",
@@ -64,8 +70,32 @@ const std::vector<FlagInfo>& flags() {
        "(classifier.*, score.*)", nullptr, {C::Export}, nullptr, {}},
       {"device", "DEV", "cpu, cuda or cuda:N (train: overrides the config's device)",
        "ADAMIX_DEVICE", {C::Train, C::Forward}, nullptr, {}},
-      {"threads", "N", "LibTorch intra-op threads (0 = one per core)", "ADAMIX_THREADS",
-       {C::Train, C::Tokenize, C::Forward, C::MakeModel, C::MakeTask}, "0", {}},
+      {"events-fd", "FD", "write JSON-line trial events to this file descriptor (used by adamix "
+       "sweep's workers)", nullptr, {C::Train}, nullptr, {}},
+      {"attempt", "N", "attempt number of this trial, reported in events", nullptr, {C::Train},
+       "1", {}},
+      {"threads", "N", "LibTorch intra-op threads (0 = one per core; sweep: per trial, 0 = the "
+       "node's cores shared by its workers)", "ADAMIX_THREADS",
+       {C::Train, C::Sweep, C::Tokenize, C::Forward, C::MakeModel, C::MakeTask}, "0", {}},
+      {"resume", nullptr, "continue the sweep in --out: skip finished trials, resume unfinished "
+       "ones from their checkpoints (also fine on a fresh directory)", nullptr, {C::Sweep},
+       nullptr, {}},
+      {"retry-failed", nullptr, "with --resume: give trials that failed a fresh set of attempts",
+       nullptr, {C::Sweep}, nullptr, {}},
+      {"max-attempts", "N", "attempts per trial before it counts as failed", nullptr, {C::Sweep},
+       "2", {}},
+      {"workers", "N", "trials run at once when not started by mpirun/srun (each its own process)",
+       "ADAMIX_WORKERS", {C::Sweep}, "1", {}},
+      {"gpus-per-worker", "G", "GPUs per worker, bound by node-local rank through "
+       "CUDA_VISIBLE_DEVICES (0 = leave it alone: CPU trials)", nullptr, {C::Sweep}, "0", {}},
+      {"grace", "SECONDS", "on SIGTERM/SIGUSR2/SIGINT, time a trial gets to checkpoint before it "
+       "is killed", nullptr, {C::Sweep}, "60", {}},
+      {"progress", "MODE", "auto, terminal (redrawn block) or lines (one line per event)", nullptr,
+       {C::Sweep}, "auto", {}},
+      {"noop-trials", nullptr, "benchmark the orchestrator: trials finish at once and train "
+       "nothing", nullptr, {C::Sweep}, nullptr, {}},
+      {"run", "DIR", "a sweep's run directory (holds results.sqlite)", nullptr, {C::Status},
+       nullptr, {C::Status}},
       {"arch", "NAME", "bert, roberta or gpt2", nullptr, {C::MakeModel}, nullptr, {C::MakeModel}},
       {"hidden", "H", "hidden size", nullptr, {C::MakeModel}, "64", {}},
       {"layers", "L", "number of layers", nullptr, {C::MakeModel}, "2", {}},

@@ -12,7 +12,17 @@
 
 namespace adamix::cli {
 
-enum class Command { Train, Sweep, Tokenize, Forward, MakeModel, MakeTask, Inspect, Export };
+enum class Command {
+  Train,
+  Sweep,
+  Status,
+  Tokenize,
+  Forward,
+  MakeModel,
+  MakeTask,
+  Inspect,
+  Export
+};
 
 struct CommandInfo {
   Command command;

@@ -66,7 +66,7 @@ TEST(Cli, UsageErrors) {
   expect_clear_error(run_adamix("inspect"), "exactly one FILE");
 }
 
-TEST(Cli, SweepDryRunListsTrialsAndRunningSaysWhatIsMissing) {
+TEST(Cli, SweepDryRunListsTrialsAndRunningChecksInputsFirst) {
   TempDir dir;
   write(dir / "sweep.yaml",
         "name: s\n"
@@ -84,7 +84,10 @@ TEST(Cli, SweepDryRunListsTrialsAndRunningSaysWhatIsMissing) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(run_adamix("sweep " + q(dir / "sweep.yaml") + " --dry-run").out, r.out);
-  expect_clear_error(run_adamix("sweep " + q(dir / "sweep.yaml")), "orchestrator");
+  // Running it checks every trial's model and task folder before anything starts.
+  expect_clear_error(run_adamix("sweep " + q(dir / "sweep.yaml") + " --out " + q(dir / "run")),
+                     "model directory 'm' has no config.json");
+  EXPECT_FALSE(fs::exists(dir / "run"));
   expect_clear_error(run_adamix("sweep --dry-run"), "exactly one SPEC.yaml");
   write(dir / "bad.yaml", "name: s\nbase: {model: m}\naxes:\n  method.expert: [1]\n");
   expect_clear_error(run_adamix("sweep " + q(dir / "bad.yaml") + " --dry-run"),

@@ -1,0 +1,266 @@
+// `adamix sweep` end to end: real mpirun with 3 ranks (rank 0 + 2 workers) on tiny models and a
+// synthetic task; crashes, kill -9 of the whole job, SIGTERM, and the same rows as an
+// uninterrupted run after --resume.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "storage/results_store.h"
+#include "tests/orchestrator/sweep_test_helpers.h"
+
+namespace adamix::testing {
+namespace {
+namespace fs = std::filesystem;
+using storage::ResultsStore;
+using storage::TrialStatus;
+
+std::string q(const fs::path& path) { return "'" + path.string() + "'"; }
+
+class SweepIntegration : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    auto r = run_adamix(
+        "make-model --arch bert --hidden 32 --layers 2 --heads 2 --intermediate 64"
+        " --max-positions 32 --vocab-size 200 --init-range 0.2 --seed 5 --out " +
+        q(*dir_ / "model"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_adamix("make-task --model " + q(*dir_ / "model") +
+                   " --kind single --size 64 --dev-size 32 --out " + q(*dir_ / "task"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_adamix("make-task --model " + q(*dir_ / "model") +
+                   " --kind single --size 320 --dev-size 32 --seed 2 --out " + q(*dir_ / "long"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // Quick: 4 trials of 8 steps. Long: 4 trials of 200 steps with a checkpoint every 20, so a
+    // kill lands mid-trial, after a checkpoint.
+    write_spec("quick.yaml", "quick", "task", 2, "");
+    write_spec("long.yaml", "long", "long", 10, ", checkpoint_every: 20");
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static void write_spec(const std::string& file, const std::string& name, const std::string& task,
+                         int epochs, const std::string& train_extra) {
+    std::ofstream(*dir_ / file) << "name: " << name << "\n"
+                                << "base:\n"
+                                << "  model: " << (*dir_ / "model").string() << "\n"
+                                << "  task: {name: synthetic, dir: " << (*dir_ / task).string()
+                                << ", max_length: 16}\n"
+                                << "  method: {module: adapter, size: 4}\n"
+                                << "  train: {epochs: " << epochs << ", batch_size: 16, lr: 1.0e-3"
+                                << train_extra << "}\n"
+                                << "axes: {method.experts: [1, 2]}\n"
+                                << "seeds: [1, 2]\n";
+  }
+  static fs::path spec(const std::string& name) { return *dir_ / name; }
+
+  // The uninterrupted run of long.yaml, made once and shared.
+  static const std::vector<std::string>& long_reference() {
+    static std::vector<std::string> rows;
+    if (rows.empty()) {
+      const auto out = *dir_ / "long-reference";
+      const auto r = run_mpi_sweep(3, "sweep " + q(spec("long.yaml")) + " --out " + q(out));
+      EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+      rows = metric_rows(out / "results.sqlite");
+    }
+    return rows;
+  }
+
+  // Waits until some trial has written a checkpoint past step 0 (read-only, while it runs).
+  static void wait_for_checkpoint(const fs::path& run) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      if (!fs::exists(run / "results.sqlite")) continue;
+      try {
+        ResultsStore store(run / "results.sqlite", ResultsStore::Access::ReadOnly);
+        for (const auto& a : store.artifacts())
+          if (a.kind == "checkpoint" && a.step > 0) return;
+      } catch (const std::exception&) {
+        // not created yet
+      }
+    }
+    FAIL() << "no checkpoint appeared in " << run;
+  }
+
+  static TempDir* dir_;
+  TempDir work_;
+};
+TempDir* SweepIntegration::dir_ = nullptr;
+
+TEST_F(SweepIntegration, RunsUnderMpirunWithOneRowPerMetricAndMatchesASingleProcess) {
+  const auto out = work_ / "mpi";
+  const auto r = run_mpi_sweep(3, "sweep " + q(spec("quick.yaml")) + " --out " + q(out));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("on 2 workers"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("4/4 done, 0 running, 0 failed, 0 queued"), std::string::npos) << r.out;
+
+  ResultsStore store(out / "results.sqlite", ResultsStore::Access::ReadOnly);
+  EXPECT_EQ(store.counts().done, 4);
+  std::set<int64_t> workers;
+  for (const auto& trial : store.trials()) {
+    EXPECT_EQ(trial.attempts, 1);
+    ASSERT_TRUE(trial.facts);
+    EXPECT_EQ(trial.facts->main_metric, "dev/accuracy");
+    EXPECT_EQ(trial.facts->total_steps, 8);
+    workers.insert(trial.worker.value_or(0));
+    EXPECT_TRUE(fs::exists(out / "trials" / trial.trial.id / "checkpoint.h5"));
+  }
+  EXPECT_EQ(workers, (std::set<int64_t>{1, 2}));
+  EXPECT_EQ(store.best_scores().size(), 4u);
+  EXPECT_EQ(store.group_aggregates().size(), 2u);  // experts 1 and 2, two seeds each
+  EXPECT_EQ(store.artifacts().size(), 8u);         // checkpoint.h5 and best.h5 per trial
+
+  // The same sweep as one process (no mpirun): the same rows, bit for bit.
+  const auto single = work_ / "single";
+  const auto s = run_adamix("sweep " + q(spec("quick.yaml")) + " --out " + q(single));
+  ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
+  EXPECT_EQ(metric_rows(single / "results.sqlite"), metric_rows(out / "results.sqlite"));
+
+  const auto status = run_adamix("status --run " + q(out));
+  EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
+  EXPECT_NE(status.out.find("4 trials: 4 done, 0 running, 0 failed, 0 queued"), std::string::npos)
+      << status.out;
+  EXPECT_NE(status.out.find("artifacts: 8 checked, 0 missing, 0 corrupted"), std::string::npos);
+
+  // Finished: running it again needs --resume, which then has nothing to do.
+  const auto again = run_mpi_sweep(3, "sweep " + q(spec("quick.yaml")) + " --out " + q(out));
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("add --resume"), std::string::npos) << again.err;
+  const auto resumed =
+      run_mpi_sweep(3, "sweep " + q(spec("quick.yaml")) + " --out " + q(out) + " --resume");
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find("4 already done, 0 to run"), std::string::npos) << resumed.out;
+
+  // A damaged artifact is reported, with a non-zero exit.
+  const auto victim = out / "trials" / store.trials()[0].trial.id / "best.h5";
+  std::ofstream(victim, std::ios::app) << "x";
+  const auto damaged = run_adamix("status --run " + q(out));
+  EXPECT_EQ(damaged.exit_code, 1);
+  EXPECT_NE(damaged.out.find("CORRUPTED trials/" + store.trials()[0].trial.id + "/best.h5"),
+            std::string::npos)
+      << damaged.out;
+}
+
+TEST_F(SweepIntegration, ACrashingTrialFailsAloneAndIsRetried) {
+  const auto ids = trial_ids(spec("quick.yaml"));
+  ASSERT_EQ(ids.size(), 4u);
+  const auto out = work_ / "crash";
+  // ids[0] segfaults on its first attempt only; ids[1] aborts on every attempt.
+  const auto faults = "ADAMIX_INJECT_FAULT='kind=segv,step=2,attempt=1,trial=" + ids[0] +
+                      ";kind=abort,step=1,trial=" + ids[1] + "'";
+  const auto r = run_mpi_sweep(3, "sweep " + q(spec("quick.yaml")) + " --out " + q(out), faults);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  ResultsStore store(out / "results.sqlite", ResultsStore::Access::ReadOnly);
+  EXPECT_EQ(store.trial(ids[0])->status, TrialStatus::Done);
+  EXPECT_EQ(store.trial(ids[0])->attempts, 2);
+  const auto failed = *store.trial(ids[1]);
+  EXPECT_EQ(failed.status, TrialStatus::Failed);
+  EXPECT_EQ(failed.attempts, 2);
+  EXPECT_NE(failed.error.find("SIGABRT"), std::string::npos) << failed.error;
+  EXPECT_EQ(store.trial(ids[2])->status, TrialStatus::Done);
+  EXPECT_EQ(store.trial(ids[3])->status, TrialStatus::Done);
+  EXPECT_NE(r.out.find("1 trial failed"), std::string::npos) << r.out;
+
+  // The retried trial's rows equal those of a run that never crashed.
+  const auto clean = work_ / "clean";
+  ASSERT_EQ(run_adamix("sweep " + q(spec("quick.yaml")) + " --out " + q(clean)).exit_code, 0);
+  const auto rows_of = [&](const fs::path& db, const std::string& id) {
+    std::vector<std::string> rows;
+    for (const auto& row : metric_rows(db))
+      if (row.compare(0, id.size(), id) == 0) rows.push_back(row);
+    return rows;
+  };
+  EXPECT_EQ(rows_of(out / "results.sqlite", ids[0]), rows_of(clean / "results.sqlite", ids[0]));
+  EXPECT_FALSE(rows_of(out / "results.sqlite", ids[0]).empty());
+}
+
+TEST_F(SweepIntegration, ATrialWhoseLossTurnsNanFailsWithTheDivergenceAndTheRestFinish) {
+  // A real divergence (full fine-tuning at lr 1e30), not an injected one.
+  std::ofstream(work_ / "nan.yaml")
+      << "name: nan\n"
+      << "base:\n"
+      << "  model: " << (*dir_ / "model").string() << "\n"
+      << "  task: {name: synthetic, dir: " << (*dir_ / "task").string() << ", max_length: 16}\n"
+      << "  train: {epochs: 2, batch_size: 16, lr: 1.0e-3}\n"
+      << "include: [{method.module: full, train.lr: 1.0e+30}]\n";
+  const auto out = work_ / "nan";
+  const auto r = run_mpi_sweep(3, "sweep " + q(work_ / "nan.yaml") + " --out " + q(out));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  ResultsStore store(out / "results.sqlite", ResultsStore::Access::ReadOnly);
+  const auto trials = store.trials();
+  ASSERT_EQ(trials.size(), 2u);
+  EXPECT_EQ(trials[0].status, TrialStatus::Done);
+  EXPECT_EQ(trials[1].status, TrialStatus::Failed);
+  EXPECT_EQ(trials[1].attempts, 2);
+  EXPECT_NE(trials[1].error.find("DivergenceError: training diverged: loss is nan"),
+            std::string::npos)
+      << trials[1].error;
+}
+
+TEST_F(SweepIntegration, KillMinus9OfTheWholeJobThenResumeGivesTheUninterruptedRows) {
+  const auto& reference = long_reference();
+  ASSERT_FALSE(reference.empty());
+  const auto out = work_ / "killed";
+  const pid_t job = start_background(
+      mpirun_command(3, "sweep " + q(spec("long.yaml")) + " --out " + q(out)), work_ / "log");
+  wait_for_checkpoint(out);
+  kill_tree(job);
+  wait_exit_code(job);
+  {
+    ResultsStore store(out / "results.sqlite", ResultsStore::Access::ReadOnly);
+    EXPECT_LT(store.counts().done, 4) << "the kill came too late to test anything";
+    EXPECT_GT(store.counts().running, 0);
+  }
+  const auto r =
+      run_mpi_sweep(3, "sweep " + q(spec("long.yaml")) + " --out " + q(out) + " --resume");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("resumed from its checkpoint"), std::string::npos) << r.out;
+  EXPECT_EQ(metric_rows(out / "results.sqlite"), reference);
+}
+
+TEST_F(SweepIntegration, SigtermCheckpointsRunningTrialsAndResumeFinishesTheSweep) {
+  const auto& reference = long_reference();
+  const auto out = work_ / "terminated";
+  const pid_t job = start_background(
+      mpirun_command(3, "sweep " + q(spec("long.yaml")) + " --out " + q(out) + " --progress lines"),
+      work_ / "log");
+  wait_for_checkpoint(out);
+  kill(job, SIGTERM);  // mpirun forwards it to every rank
+  wait_exit_code(job);
+  {
+    ResultsStore store(out / "results.sqlite", ResultsStore::Access::ReadOnly);
+    EXPECT_EQ(store.counts().running, 0) << "every running trial was handed back";
+    EXPECT_LT(store.counts().done, 4);
+  }
+  const auto r =
+      run_mpi_sweep(3, "sweep " + q(spec("long.yaml")) + " --out " + q(out) + " --resume");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(metric_rows(out / "results.sqlite"), reference);
+}
+
+TEST_F(SweepIntegration, BadRequestsFailWithOneLineAndTouchNothing) {
+  const auto out = work_ / "run";
+  ASSERT_EQ(run_adamix("sweep " + q(spec("quick.yaml")) + " --out " + q(out)).exit_code, 0);
+  const auto before = metric_rows(out / "results.sqlite");
+  // A changed spec cannot continue a run started with another one.
+  std::ofstream(work_ / "changed.yaml")
+      << "name: quick\nbase: {model: " << (*dir_ / "model").string()
+      << ", task: {name: synthetic, dir: " << (*dir_ / "task").string() << "}}\n";
+  auto r = run_adamix("sweep " + q(work_ / "changed.yaml") + " --out " + q(out) + " --resume");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the spec differs from"), std::string::npos) << r.err;
+  EXPECT_EQ(metric_rows(out / "results.sqlite"), before);
+  r = run_adamix("status --run " + q(work_.path()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("holds no sweep"), std::string::npos) << r.err;
+  r = run_adamix("sweep " + q(spec("quick.yaml")) + " --out " + q(out) + " --retry-failed");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("add --resume"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace adamix::testing
