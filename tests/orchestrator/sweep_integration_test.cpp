@@ -3,6 +3,7 @@
 // uninterrupted run after --resume.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <fstream>
@@ -69,21 +70,29 @@ class SweepIntegration : public ::testing::Test {
     return rows;
   }
 
-  // Waits until some trial has written a checkpoint past step 0 (read-only, while it runs).
-  static void wait_for_checkpoint(const fs::path& run) {
+  // Polls the database read-only while the sweep runs until `ready(store)`.
+  template <typename Ready>
+  static void wait_for(const fs::path& run, Ready ready) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
     while (std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       if (!fs::exists(run / "results.sqlite")) continue;
       try {
         ResultsStore store(run / "results.sqlite", ResultsStore::Access::ReadOnly);
-        for (const auto& a : store.artifacts())
-          if (a.kind == "checkpoint" && a.step > 0) return;
+        if (ready(store)) return;
       } catch (const std::exception&) {
         // not created yet
       }
     }
-    FAIL() << "no checkpoint appeared in " << run;
+    FAIL() << "timed out waiting on " << run;
+  }
+  // Some trial has written a checkpoint past step 0.
+  static void wait_for_checkpoint(const fs::path& run) {
+    wait_for(run, [](const ResultsStore& store) {
+      for (const auto& a : store.artifacts())
+        if (a.kind == "checkpoint" && a.step > 0) return true;
+      return false;
+    });
   }
 
   static TempDir* dir_;
@@ -199,6 +208,50 @@ TEST_F(SweepIntegration, ATrialWhoseLossTurnsNanFailsWithTheDivergenceAndTheRest
   EXPECT_NE(trials[1].error.find("DivergenceError: training diverged: loss is nan"),
             std::string::npos)
       << trials[1].error;
+}
+
+// The bar: the paper's ablation grid on a tiny model under mpirun, with an injected
+// crash and a kill -9 of the whole job, ends with exactly the rows of an uninterrupted run and
+// one row per metric of every trial's metrics.jsonl.
+TEST_F(SweepIntegration, PaperAblationGridSurvivesACrashAndAKillWithExactlyOneRowPerMetric) {
+  std::ofstream(work_ / "ablations.yaml")
+      << "name: ablations\n"
+      << "base:\n"
+      << "  model: " << (*dir_ / "model").string() << "\n"
+      << "  task: {name: synthetic, dir: " << (*dir_ / "task").string() << ", max_length: 16}\n"
+      << "  method: {module: adapter, size: 8, experts: 4}\n"
+      << "  train: {epochs: 2, batch_size: 16, lr: 1.0e-3, checkpoint_every: 2}\n"
+      << "ablations: [inference-routing, merge-vs-ensemble, consistency, sharing, experts, "
+         "bottleneck]\n";
+  const auto spec_path = work_ / "ablations.yaml";
+  const auto ids = trial_ids(spec_path);
+  ASSERT_GE(ids.size(), 12u);
+  const auto reference = work_ / "reference";
+  ASSERT_EQ(run_mpi_sweep(3, "sweep " + q(spec_path) + " --out " + q(reference)).exit_code, 0);
+
+  const auto out = work_ / "interrupted";
+  const auto fault = "ADAMIX_INJECT_FAULT='kind=segv,step=3,attempt=1,trial=" + ids[5] + "'";
+  const pid_t job = start_background(
+      "env " + fault + " " + mpirun_command(3, "sweep " + q(spec_path) + " --out " + q(out)),
+      work_ / "log");
+  wait_for(out, [](const ResultsStore& store) { return store.counts().done >= 4; });
+  kill_tree(job);
+  wait_exit_code(job);
+  const auto r =
+      run_mpi_sweep(3, "sweep " + q(spec_path) + " --out " + q(out) + " --resume", fault);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  ResultsStore store(out / "results.sqlite", ResultsStore::Access::ReadOnly);
+  EXPECT_EQ(store.counts().done, static_cast<int64_t>(ids.size()));
+  EXPECT_GE(store.trial(ids[5])->attempts, 2);  // it crashed once
+  EXPECT_EQ(metric_rows(out / "results.sqlite"), metric_rows(reference / "results.sqlite"));
+  for (const auto& id : ids) {
+    std::ifstream lines(out / "trials" / id / "metrics.jsonl");
+    size_t expected = 0;
+    for (std::string line; std::getline(lines, line);)
+      expected += nlohmann::json::parse(line).at("metrics").size();
+    EXPECT_EQ(store.metrics(id).size(), expected) << id;
+  }
 }
 
 TEST_F(SweepIntegration, KillMinus9OfTheWholeJobThenResumeGivesTheUninterruptedRows) {
