@@ -95,6 +95,25 @@ class SweepIntegration : public ::testing::Test {
     });
   }
 
+  // Starts long.yaml under mpirun, waits for a checkpoint, interrupts the job, waits for it.
+  template <typename Interrupt>
+  void start_long_sweep_then(const fs::path& out, Interrupt interrupt) {
+    const pid_t job = start_background(
+        mpirun_command(3, "sweep " + q(spec("long.yaml")) + " --out " + q(out)), work_ / "log");
+    wait_for_checkpoint(out);
+    interrupt(job);
+    wait_exit_code(job);
+  }
+  // --resume to the end; the database then holds exactly the uninterrupted run's rows.
+  RunResult resume_long_sweep(const fs::path& out) {
+    const auto& reference = long_reference();
+    EXPECT_FALSE(reference.empty());
+    auto r = run_mpi_sweep(3, "sweep " + q(spec("long.yaml")) + " --out " + q(out) + " --resume");
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(metric_rows(out / "results.sqlite"), reference);
+    return r;
+  }
+
   static TempDir* dir_;
   TempDir work_;
 };
@@ -255,44 +274,26 @@ TEST_F(SweepIntegration, PaperAblationGridSurvivesACrashAndAKillWithExactlyOneRo
 }
 
 TEST_F(SweepIntegration, KillMinus9OfTheWholeJobThenResumeGivesTheUninterruptedRows) {
-  const auto& reference = long_reference();
-  ASSERT_FALSE(reference.empty());
   const auto out = work_ / "killed";
-  const pid_t job = start_background(
-      mpirun_command(3, "sweep " + q(spec("long.yaml")) + " --out " + q(out)), work_ / "log");
-  wait_for_checkpoint(out);
-  kill_tree(job);
-  wait_exit_code(job);
+  start_long_sweep_then(out, [](pid_t job) { kill_tree(job); });
   {
     ResultsStore store(out / "results.sqlite", ResultsStore::Access::ReadOnly);
     EXPECT_LT(store.counts().done, 4) << "the kill came too late to test anything";
     EXPECT_GT(store.counts().running, 0);
   }
-  const auto r =
-      run_mpi_sweep(3, "sweep " + q(spec("long.yaml")) + " --out " + q(out) + " --resume");
-  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto r = resume_long_sweep(out);
   EXPECT_NE(r.out.find("resumed from its checkpoint"), std::string::npos) << r.out;
-  EXPECT_EQ(metric_rows(out / "results.sqlite"), reference);
 }
 
 TEST_F(SweepIntegration, SigtermCheckpointsRunningTrialsAndResumeFinishesTheSweep) {
-  const auto& reference = long_reference();
   const auto out = work_ / "terminated";
-  const pid_t job = start_background(
-      mpirun_command(3, "sweep " + q(spec("long.yaml")) + " --out " + q(out) + " --progress lines"),
-      work_ / "log");
-  wait_for_checkpoint(out);
-  kill(job, SIGTERM);  // mpirun forwards it to every rank
-  wait_exit_code(job);
+  start_long_sweep_then(out, [](pid_t job) { kill(job, SIGTERM); });  // mpirun forwards it
   {
     ResultsStore store(out / "results.sqlite", ResultsStore::Access::ReadOnly);
     EXPECT_EQ(store.counts().running, 0) << "every running trial was handed back";
     EXPECT_LT(store.counts().done, 4);
   }
-  const auto r =
-      run_mpi_sweep(3, "sweep " + q(spec("long.yaml")) + " --out " + q(out) + " --resume");
-  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(metric_rows(out / "results.sqlite"), reference);
+  resume_long_sweep(out);
 }
 
 TEST_F(SweepIntegration, BadRequestsFailWithOneLineAndTouchNothing) {

@@ -179,4 +179,16 @@ EventRunResult run_adamix_with_events(const std::vector<std::string>& args,
   return result;
 }
 
+void make_tiny_model_and_task(const fs::path& dir) {
+  const auto q = [](const fs::path& p) { return "'" + p.string() + "'"; };
+  auto r = run_adamix(
+      "make-model --arch bert --hidden 32 --layers 2 --heads 4 --intermediate 64"
+      " --vocab-size 600 --init-range 0.2 --seed 2 --out " +
+      q(dir / "model"));
+  if (r.exit_code != 0) throw std::runtime_error("make-model failed: " + r.err);
+  r = run_adamix("make-task --model " + q(dir / "model") +
+                 " --kind single --size 240 --dev-size 100 --seed 3 --out " + q(dir / "task"));
+  if (r.exit_code != 0) throw std::runtime_error("make-task failed: " + r.err);
+}
+
 }  // namespace adamix::testing

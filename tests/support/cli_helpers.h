@@ -58,4 +58,10 @@ class TempDir {
 // Lines of `text` (without the final newline).
 int count_lines(const std::string& text);
 
+// A tiny random BERT in DIR/model (hidden 32, 2 layers, 600-word synthetic vocabulary, init
+// range 0.2 so that a frozen one carries enough signal for adapters; see the pretraining issue
+// for real ones) and a synthetic single-sentence task over it in DIR/task (240 train and 100
+// dev examples). Fails the calling test on error.
+void make_tiny_model_and_task(const std::filesystem::path& dir);
+
 }  // namespace adamix::testing

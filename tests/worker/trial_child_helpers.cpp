@@ -11,15 +11,7 @@ TempDir* TrialChildTest::dir_ = nullptr;
 
 void TrialChildTest::SetUpTestSuite() {
   dir_ = new TempDir();
-  const auto q = [](const fs::path& p) { return "'" + p.string() + "'"; };
-  auto r = run_adamix(
-      "make-model --arch bert --hidden 32 --layers 2 --heads 4 --intermediate 64"
-      " --vocab-size 600 --init-range 0.2 --seed 2 --out " +
-      q(*dir_ / "model"));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = run_adamix("make-task --model " + q(*dir_ / "model") +
-                 " --kind single --size 240 --dev-size 100 --seed 3 --out " + q(*dir_ / "task"));
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  make_tiny_model_and_task(dir_->path());
 }
 
 void TrialChildTest::TearDownTestSuite() {

@@ -25,16 +25,7 @@ class TrialTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    // Random backbones with larger weights than HF's 0.02, so that a frozen one carries
-    // enough signal for adapters to learn from (see the pretraining issue for real ones).
-    auto r = run_adamix(
-        "make-model --arch bert --hidden 32 --layers 2 --heads 4 --intermediate 64"
-        " --vocab-size 600 --init-range 0.2 --seed 2 --out " +
-        q(*dir_ / "model"));
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    r = run_adamix("make-task --model " + q(*dir_ / "model") +
-                   " --kind single --size 240 --dev-size 100 --seed 3 --out " + q(*dir_ / "task"));
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    make_tiny_model_and_task(dir_->path());
   }
   static void TearDownTestSuite() { delete dir_; }
 
