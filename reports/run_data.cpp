@@ -1,0 +1,204 @@
+#include "reports/run_data.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "core/error.h"
+
+namespace adamix::reports {
+namespace fs = std::filesystem;
+namespace {
+
+void flatten_into(const YAML::Node& node, const std::string& prefix,
+                  std::vector<std::pair<std::string, std::string>>& out) {
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      const auto key = entry.first.as<std::string>();
+      flatten_into(entry.second, prefix.empty() ? key : prefix + "." + key, out);
+    }
+  } else if (node.IsScalar()) {
+    out.emplace_back(prefix, node.Scalar());
+  } else if (node.IsNull()) {
+    out.emplace_back(prefix, "");
+  } else {
+    YAML::Emitter emitter;  // a sequence: its flow text, as sweep dry runs print changes
+    emitter << YAML::Flow << node;
+    out.emplace_back(prefix, emitter.c_str());
+  }
+}
+
+bool is_tag_group(const std::string& text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+      return false;
+  }
+  return true;
+}
+
+// trials.tags joins "group:variant" with ',', but variants may hold commas themselves
+// ("routing:fixed:0,0", "lr:train.lr=1e-4,train.epochs=5"): a piece starts a new tag only when
+// it is "grid" or begins with a group name and a colon.
+std::vector<TrialTag> parse_tags(const std::string& text) {
+  std::vector<TrialTag> tags;
+  if (text.empty()) return tags;
+  for (size_t begin = 0, end = 0; begin <= text.size(); begin = end + 1) {
+    end = std::min(text.find(',', begin), text.size());
+    const auto piece = text.substr(begin, end - begin);
+    const auto colon = piece.find(':');
+    if (piece == "grid") {
+      tags.push_back({piece, ""});
+    } else if (colon != std::string::npos && is_tag_group(piece.substr(0, colon))) {
+      tags.push_back({piece.substr(0, colon), piece.substr(colon + 1)});
+    } else if (!tags.empty()) {
+      tags.back().variant += "," + piece;
+    } else {
+      tags.push_back({piece, ""});
+    }
+  }
+  return tags;
+}
+
+bool starts_change(const std::string& piece) {
+  const auto equals = piece.find('=');
+  if (equals == std::string::npos || equals == 0) return false;
+  for (size_t i = 0; i < equals; ++i) {
+    const char c = piece[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+// trials.changes is "key=value key=value" with values that may hold spaces ("[query, value]").
+std::vector<std::string> parse_changed_keys(const std::string& text) {
+  std::vector<std::string> keys;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    auto end = text.find(' ', begin);
+    if (end == std::string::npos) end = text.size();
+    const auto piece = text.substr(begin, end - begin);
+    if (starts_change(piece)) {
+      const auto key = piece.substr(0, piece.find('='));
+      if (key != "train.seed") keys.push_back(key);
+    }
+    begin = end + 1;
+  }
+  return keys;
+}
+
+std::string method_identity(const TrialData& trial) {
+  std::string identity;
+  for (const auto& [key, value] : trial.config) {
+    if (key.rfind("task.", 0) == 0 || key == "task" || key == "train.seed") continue;
+    identity += key + "=" + value + "\n";
+  }
+  return identity;
+}
+
+// A synthetic task's name is "synthetic" whatever its folder: tell folders apart when one name
+// has several.
+void assign_task_keys(std::vector<TrialData>& trials) {
+  std::map<std::string, std::set<std::string>> dirs;
+  for (const auto& t : trials) dirs[t.value("task.name")].insert(t.value("task.dir"));
+  for (auto& t : trials) {
+    const auto& name = t.value("task.name");
+    t.task = dirs[name].size() > 1 ? name + " (" + t.value("task.dir") + ")" : name;
+  }
+}
+
+fs::path database_of(const fs::path& run_dir) {
+  const auto database = run_dir / "results.sqlite";
+  if (!fs::exists(database))
+    throw ConfigError(run_dir.string() + " holds no sweep (no results.sqlite)");
+  return database;
+}
+
+}  // namespace
+
+const std::string& TrialData::value(const std::string& key) const {
+  static const std::string empty;
+  for (const auto& entry : config) {
+    if (entry.first == key) return entry.second;
+  }
+  return empty;
+}
+
+bool TrialData::has_key(const std::string& key) const {
+  for (const auto& entry : config) {
+    if (entry.first == key) return true;
+  }
+  return false;
+}
+
+std::vector<std::pair<std::string, std::string>> flatten_yaml(const std::string& text,
+                                                              const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw IoError(source + ": config is not valid YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw IoError(source + ": config is not a YAML mapping");
+  std::vector<std::pair<std::string, std::string>> flat;
+  flatten_into(root, "", flat);
+  return flat;
+}
+
+RunData load_run(const fs::path& run_dir) {
+  const auto database = database_of(run_dir);
+  storage::ResultsStore store(database, storage::ResultsStore::Access::ReadOnly);
+  RunData data;
+  data.run_dir = run_dir;
+  data.sweep = store.sweep();
+  data.counts = store.counts();
+
+  std::map<std::string, storage::BestScore> best;
+  for (auto& score : store.best_scores()) best[score.trial] = std::move(score);
+
+  for (auto& row : store.trials()) {
+    TrialData t;
+    t.id = row.trial.id;
+    t.position = row.trial.position;
+    t.status = row.status;
+    t.attempts = row.attempts;
+    t.config_group = row.trial.config_group;
+    t.config = flatten_yaml(row.trial.config, database.string() + ": trial " + t.id);
+    t.tags = parse_tags(row.trial.tags);
+    t.changed_keys = parse_changed_keys(row.trial.changes);
+    t.facts = row.facts;
+    t.started = row.started;
+    t.finished = row.finished;
+    t.error = row.error;
+    if (const auto found = best.find(t.id); found != best.end()) {
+      const auto& score = found->second;
+      BestResult result{score.main_metric, score.value, score.step, std::nullopt,
+                        score.metrics_at_step};
+      const auto slash = score.main_metric.find('/');
+      for (const auto& metric : store.metrics(t.id)) {
+        if (metric.step == score.step && metric.split == score.main_metric.substr(0, slash) &&
+            metric.name == score.main_metric.substr(slash + 1))
+          result.epoch = metric.epoch;
+      }
+      t.best = std::move(result);
+    }
+    t.method = method_identity(t);
+    data.trials.push_back(std::move(t));
+  }
+  assign_task_keys(data.trials);
+  return data;
+}
+
+std::vector<CurvePoint> load_curve(const fs::path& run_dir, const std::string& trial_id) {
+  storage::ResultsStore store(database_of(run_dir), storage::ResultsStore::Access::ReadOnly);
+  if (!store.trial(trial_id))
+    throw ConfigError(run_dir.string() + ": no trial with id '" + trial_id + "'");
+  std::vector<CurvePoint> points;
+  for (auto& row : store.metrics(trial_id))
+    points.push_back({row.step, row.epoch, std::move(row.split), std::move(row.name), row.value});
+  return points;
+}
+
+}  // namespace adamix::reports

@@ -1,0 +1,140 @@
+#include "reports/score_cells.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "reports/tables.h"
+
+namespace adamix::reports {
+
+const char kScoreCaption[] =
+    "Dev scores \xC3\x97"
+    "100 at each trial's best dev step: mean \xC2\xB1 sample sd over seeds.";
+
+Cell score_cell(const Trials& trials, const std::string& metric) {
+  Cell cell;
+  std::vector<double> values;
+  for (const auto* t : trials) {
+    switch (t->status) {
+      case storage::TrialStatus::Failed: ++cell.failed; continue;
+      case storage::TrialStatus::Running: ++cell.running; continue;
+      case storage::TrialStatus::Queued: ++cell.queued; continue;
+      case storage::TrialStatus::Done: break;
+    }
+    double value = NAN;
+    if (t->best) {
+      if (metric == "main") {
+        value = t->best->value;
+      } else if (const auto found = t->best->metrics.find(metric);
+                 found != t->best->metrics.end()) {
+        value = found->second;
+      }
+    }
+    if (std::isfinite(value)) {
+      values.push_back(value);
+    } else {
+      ++cell.no_value;
+    }
+  }
+  cell.n = static_cast<int64_t>(values.size());
+  if (cell.n > 0) {
+    cell.state = CellState::Value;
+    double sum = 0;
+    for (double v : values) sum += v;
+    cell.mean = sum / static_cast<double>(cell.n);
+    double squares = 0;
+    for (double v : values) squares += (v - cell.mean) * (v - cell.mean);
+    cell.has_sd = cell.n > 1;
+    cell.sd = cell.has_sd ? std::sqrt(squares / static_cast<double>(cell.n - 1)) : 0.0;
+  } else if (cell.running > 0) {
+    cell.state = CellState::Running;
+  } else if (cell.queued > 0) {
+    cell.state = CellState::Queued;
+  } else if (cell.failed > 0) {
+    cell.state = CellState::Failed;
+  }
+  return cell;
+}
+
+Cell average_cell(const std::vector<Cell>& main_cells) {
+  Cell cell;
+  bool all_values = !main_cells.empty();
+  double sum = 0;
+  int64_t n = -1;
+  for (const auto& c : main_cells) {
+    cell.failed += c.failed;
+    cell.running += c.running;
+    cell.queued += c.queued;
+    cell.no_value += c.no_value;
+    all_values = all_values && c.state == CellState::Value;
+    sum += c.mean;
+    n = n < 0 ? c.n : std::min(n, c.n);
+  }
+  if (all_values) {
+    cell.state = CellState::Value;
+    cell.mean = sum / static_cast<double>(main_cells.size());
+    cell.n = n;  // the fewest seeds behind any of its tasks
+  } else if (cell.running > 0) {
+    cell.state = CellState::Running;
+  } else if (cell.queued > 0) {
+    cell.state = CellState::Queued;
+  } else if (cell.failed > 0) {
+    cell.state = CellState::Failed;
+  }
+  return cell;
+}
+
+std::vector<Column> score_columns(const std::vector<TaskColumns>& tasks) {
+  std::vector<Column> columns;
+  for (const auto& task : tasks) {
+    for (const auto& metric : task.metrics)
+      columns.push_back(
+          {ColumnKind::Score, task.label, metric_label(metric), task.task, metric, {}});
+  }
+  if (tasks.size() >= 2) columns.push_back({ColumnKind::Average, "", "Avg.", "", "average", {}});
+  return columns;
+}
+
+std::vector<Cell> score_cells(const Trials& trials, const std::vector<TaskColumns>& tasks) {
+  std::vector<Cell> cells, main_cells;
+  for (const auto& task : tasks) {
+    Trials of_task;
+    for (const auto* t : trials) {
+      if (t->task == task.task) of_task.push_back(t);
+    }
+    for (const auto& metric : task.metrics) {
+      cells.push_back(score_cell(of_task, metric));
+      if (metric == task.metrics.front()) main_cells.push_back(cells.back());
+    }
+  }
+  if (tasks.size() >= 2) cells.push_back(average_cell(main_cells));
+  return cells;
+}
+
+Cell seeds_cell(const std::vector<Cell>& cells, const std::vector<Column>& columns) {
+  int64_t low = -1, high = 0;
+  for (size_t c = 0; c < cells.size() && c < columns.size(); ++c) {
+    if (columns[c].kind != ColumnKind::Score) continue;
+    low = low < 0 ? cells[c].n : std::min(low, cells[c].n);
+    high = std::max(high, cells[c].n);
+  }
+  if (low < 0) low = 0;
+  return Cell::label(low == high ? std::to_string(high)
+                                 : std::to_string(low) + "-" + std::to_string(high));
+}
+
+void finish_table(Table& table, const RunData& data, const Trials& fed) {
+  table.footer = run_footer(data);
+  std::set<std::string> counted;
+  table.running = table.queued = 0;
+  for (const auto* t : fed) {
+    if (!counted.insert(t->id).second) continue;
+    if (t->status == storage::TrialStatus::Running) ++table.running;
+    if (t->status == storage::TrialStatus::Queued) ++table.queued;
+  }
+  table.partial = table.running + table.queued > 0;
+  mark_best(table);
+}
+
+}  // namespace adamix::reports

@@ -1,0 +1,77 @@
+#pragma once
+// A result table independent of its output format: the builders in reports/tables.h fill it,
+// the renderers in reports/render.h print it. Scores stay raw (0.853, not 85.3) here.
+//
+//   Table table = adamix::reports::main_table(data);
+//   for (const auto& row : table.rows) std::cout << row.cells[0].text << "\n";
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace adamix::reports {
+
+enum class CellState { Text, Value, Missing, Failed, Running, Queued };
+
+// One cell aggregates the trials behind it (the seeds of one configuration on one task). Every
+// trial is accounted for: in the mean, or in one of the counts that the cell prints beside it.
+struct Cell {
+  CellState state = CellState::Missing;         // Value when n > 0; else Running > Queued > Failed
+  std::string text;                             // Text cells: labels, parameter counts
+  double mean = 0;                              // Value: mean over the n done trials, raw metric
+  double sd = 0;                                // sample standard deviation (n - 1)
+  bool has_sd = false;                          // n >= 2 and not an average over tasks
+  int64_t n = 0;                                // done trials in the mean
+  int64_t failed = 0, running = 0, queued = 0;  // trials of this cell not in the mean
+  int64_t no_value = 0;                         // done trials that lack this metric (NaN)
+  bool bold = false;                            // best in its column (higher is better)
+
+  static Cell label(std::string text);  // a Text cell
+};
+
+enum class ColumnKind { Label, Score, Average, Text };
+
+struct Column {
+  ColumnKind kind = ColumnKind::Text;
+  std::string group;   // header spanning neighbours with the same group ("MRPC"); "" = none
+  std::string name;    // "Method", "Acc", "Avg.", "Params (train)"
+  std::string task;    // Score: TrialData::task; "" otherwise
+  std::string metric;  // Score: "split/name" or "main"; Average: "average"; else ""
+  std::vector<std::pair<std::string, std::string>> keys;  // pivot: {column key, its value}
+};
+
+struct Row {
+  std::vector<Cell> cells;                                  // one per column; [0] the label
+  std::vector<std::pair<std::string, std::string>> keys;    // config keys naming the row
+  std::vector<std::pair<std::string, std::string>> extras;  // CSV-only facts (params_*)
+};
+
+struct Table {
+  std::string name;     // selects it (--table NAME) and names its files: "main", "experts"
+  std::string title;    // "Main results", "Number of experts"
+  std::string caption;  // what the numbers are, what was held fixed or pooled
+  std::vector<Column> columns;
+  std::vector<Row> rows;
+  std::vector<std::string> key_names;    // CSV: one column per config key naming the rows
+  std::vector<std::string> extra_names;  // CSV: one column per Row::extras entry
+  // Provenance, in order: sweep, software, backbone, newest result, trials.
+  std::vector<std::pair<std::string, std::string>> footer;
+  bool partial = false;             // trials behind it are still running or queued
+  int64_t running = 0, queued = 0;  // those trials
+};
+
+// "done", "failed", "running", "queued", joined with '+' in that order for the trials behind
+// the cell ("done+failed"); "missing" when it has none. Text cells give "".
+std::string cell_status(const Cell& cell);
+
+// " (1 failed, 2 running)": the trials a cell holds beyond what its state shows; "" if none.
+std::string cell_notes(const Cell& cell);
+
+// Bolds the best Value (highest mean, ties all bold) of every Score and Average column that
+// has at least two values.
+void mark_best(Table& table);
+
+// "Partial: 1 running and 2 queued trials are not in these numbers yet."; "" when complete.
+std::string partial_note(const Table& table);
+
+}  // namespace adamix::reports

@@ -1,0 +1,241 @@
+// Table building: seeds aggregated at the best step, labels, ablation tables, pivots, footer.
+#include "reports/tables.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "reports/method_label.h"
+#include "tests/reports/report_fixture_helpers.h"
+
+namespace adamix::reports {
+namespace {
+
+using test_util::demo_trials;
+using test_util::write_run;
+
+class TablesTest : public test_util::RunDirTest {
+ protected:
+  RunData demo() {
+    write_run(dir_, demo_trials());
+    return load_run(dir_);
+  }
+};
+
+// The column index of `name` ("MRPC Acc" = group and name).
+size_t column(const Table& table, const std::string& group, const std::string& name) {
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    if (table.columns[c].group == group && table.columns[c].name == name) return c;
+  }
+  ADD_FAILURE() << "no column " << group << " " << name;
+  return 0;
+}
+
+TEST_F(TablesTest, MainTableAggregatesSeedsWithTheSampleDeviation) {
+  const auto table = main_table(demo());
+  EXPECT_EQ(table.name, "main");
+  ASSERT_EQ(table.rows.size(), 6u);
+  const auto acc = column(table, "MRPC", "Acc");
+  const auto& base = table.rows[0].cells[acc];  // seeds 0.86, 0.88, 0.87
+  EXPECT_EQ(base.state, CellState::Value);
+  EXPECT_EQ(base.n, 3);
+  EXPECT_NEAR(base.mean, 0.87, 1e-12);
+  EXPECT_NEAR(base.sd, 0.01, 1e-12);  // sqrt((0.01^2 + 0.01^2 + 0) / (3 - 1))
+  EXPECT_TRUE(base.has_sd);
+  const auto& f1 = table.rows[0].cells[column(table, "MRPC", "F1")];
+  EXPECT_NEAR(f1.mean, 0.90, 1e-12);  // F1 at the best-accuracy step, not the best F1
+
+  const auto& ensemble = table.rows[2].cells[acc];  // one seed: no sd
+  EXPECT_EQ(ensemble.n, 1);
+  EXPECT_FALSE(ensemble.has_sd);
+  EXPECT_TRUE(ensemble.bold);
+  EXPECT_FALSE(base.bold);
+}
+
+TEST_F(TablesTest, MainTableMarksEveryTrialItDoesNotAverage) {
+  const auto table = main_table(demo());
+  const auto sst2 = column(table, "SST-2", "Acc");
+  const auto avg = column(table, "", "Avg.");
+  EXPECT_EQ(table.rows[0].cells[sst2].running, 1);  // a running seed is not averaged
+  EXPECT_EQ(table.rows[0].cells[sst2].n, 2);
+  EXPECT_EQ(table.rows[1].cells[sst2].state, CellState::Queued);
+  EXPECT_EQ(table.rows[2].cells[sst2].state, CellState::Failed);
+  EXPECT_EQ(table.rows[4].cells[sst2].state, CellState::Value);
+  EXPECT_EQ(table.rows[4].cells[sst2].failed, 1);
+  EXPECT_EQ(table.rows[5].cells[sst2].state, CellState::Missing);  // head only never ran sst2
+  EXPECT_EQ(table.rows[5].cells[avg].state, CellState::Missing);
+  EXPECT_NEAR(table.rows[3].cells[avg].mean, (0.85 + 0.93) / 2, 1e-12);
+  EXPECT_TRUE(table.partial);
+  EXPECT_EQ(table.running, 1);
+  EXPECT_EQ(table.queued, 2);
+  EXPECT_EQ(cell_status(table.rows[0].cells[sst2]), "done+running");
+  EXPECT_EQ(cell_status(table.rows[5].cells[sst2]), "missing");
+}
+
+TEST_F(TablesTest, MethodLabelsAreReadableAndUnique) {
+  const auto table = main_table(demo());
+  std::vector<std::string> labels;
+  for (const auto& row : table.rows) labels.push_back(row.cells[0].text);
+  const std::vector<std::string> expected = {"AdaMix adapter (r=16, M=4, merged)",
+                                             "AdaMix adapter (r=16, M=2)",
+                                             "AdaMix adapter (r=16, M=4, ensemble)",
+                                             "Full fine-tuning",
+                                             "LoRA (r=8)",
+                                             "Head only"};
+  EXPECT_EQ(labels, expected);
+  EXPECT_EQ(table.key_names, (std::vector<std::string>{
+                                 "method.module", "method.size", "method.alpha", "method.placement",
+                                 "method.experts", "method.expert_init", "method.inference"}));
+}
+
+TEST(MethodLabels, AddOnlyTheSettingsThatDiffer) {
+  TrialData a, b, c;
+  a.config = {{"method.module", "lora"},     {"method.size", "4"},   {"method.experts", "4"},
+              {"method.consistency", "1.0"}, {"train.lr", "0.0003"}, {"train.seed", "1"}};
+  b = a, c = a;
+  b.config[3].second = "0.0";
+  c.config[4].second = "0.0001";
+  c.config[5].second = "2";
+  EXPECT_EQ(method_label(a), "AdaMix LoRA (r=4, M=4)");
+  EXPECT_EQ(method_labels({&a, &b, &c}),
+            (std::vector<std::string>{"AdaMix LoRA (r=4, M=4, consistency 1.0, lr=0.0003)",
+                                      "AdaMix LoRA (r=4, M=4, no consistency, lr=0.0003)",
+                                      "AdaMix LoRA (r=4, M=4, consistency 1.0, lr=0.0001)"}));
+  a.config[2].second = "1";
+  EXPECT_EQ(method_label(a), "LoRA (r=4)");
+  a.config[0].second = "adapter";
+  EXPECT_EQ(method_label(a), "Adapter (r=4)");
+}
+
+TEST_F(TablesTest, OneAblationTablePerSweptKeyHoldingTheBase) {
+  const auto tables = ablation_tables(demo());
+  ASSERT_EQ(tables.size(), 3u);
+  EXPECT_EQ(tables[0].name, "experts");
+  EXPECT_EQ(tables[0].title, "Number of experts");
+  EXPECT_EQ(tables[0].key_names, std::vector<std::string>{"method.experts"});
+  ASSERT_EQ(tables[0].rows.size(), 2u);
+  EXPECT_EQ(tables[0].rows[0].cells[0].text, "4");  // the base, first in sweep order
+  EXPECT_EQ(tables[0].rows[1].cells[0].text, "2");
+
+  EXPECT_EQ(tables[1].name, "mve");
+  EXPECT_EQ(tables[1].title, "Merge vs ensemble");
+  EXPECT_EQ(tables[1].rows[1].cells[0].text, "ensemble");
+  EXPECT_EQ(tables[1].running, 1);
+  EXPECT_EQ(tables[1].queued, 0);
+
+  EXPECT_EQ(tables[2].name, "baselines");
+  EXPECT_EQ(tables[2].title, "baselines: method.module");
+  ASSERT_EQ(tables[2].rows.size(), 3u);  // LoRA changes several keys: not in it
+  EXPECT_EQ(tables[2].rows[2].cells[0].text, "head-only");
+
+  const auto all = report_tables(load_run(dir_));
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0].name, "main");
+  EXPECT_EQ(&find_table(all, "mve"), &all[2]);
+  try {
+    find_table(all, "routing");
+    ADD_FAILURE() << "nothing thrown";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(),
+                 "no table 'routing' in this report (tables: main, experts, mve, baselines)");
+  }
+}
+
+TEST_F(TablesTest, TwoPresetsOnOneKeyGetTwoTablesSharingTheBase) {
+  auto trials = demo_trials();
+  trials.resize(12);  // C, D, E
+  for (auto& t : trials) {
+    if (t.id[0] == 'c') t.tags = "routing:merged,mve:merged";
+  }
+  auto routed = trials[10];  // like E, routed at random per batch
+  routed.id = "r1";
+  routed.inference = "random-batch";
+  routed.tags = "routing:random-batch";
+  trials.push_back(routed);
+  write_run(dir_, trials);
+  const auto tables = ablation_tables(load_run(dir_));
+  ASSERT_EQ(tables.size(), 3u);  // experts, then method.inference split by group
+  EXPECT_EQ(tables[0].name, "experts");
+  EXPECT_EQ(tables[1].name, "mve");
+  EXPECT_EQ(tables[1].title, "Merge vs ensemble");
+  ASSERT_EQ(tables[1].rows.size(), 2u);
+  EXPECT_EQ(tables[2].name, "routing");
+  EXPECT_EQ(tables[2].title, "Routing at inference");
+  ASSERT_EQ(tables[2].rows.size(), 2u);
+  EXPECT_EQ(tables[2].rows[1].cells[0].text, "random-batch");
+}
+
+TEST_F(TablesTest, PivotPoolsEveryTrialOfACell) {
+  const auto table = pivot_table(demo(), {"method.experts", "task.name", "dev/f1"});
+  EXPECT_EQ(table.name, "pivot");
+  EXPECT_EQ(table.title, "dev/f1 by method.experts and task.name");
+  ASSERT_EQ(table.columns.size(), 3u);
+  EXPECT_EQ(table.columns[1].name, "MRPC");
+  EXPECT_EQ(table.columns[2].name, "SST-2");
+  ASSERT_EQ(table.rows.size(), 3u);  // 4 (base, ensemble, full, head only), 2, 1 (LoRA)
+  EXPECT_EQ(table.rows[0].cells[0].text, "4");
+  const auto& pooled = table.rows[0].cells[1];  // C x3, E, A x2, F
+  EXPECT_EQ(pooled.n, 7);
+  EXPECT_NEAR(pooled.mean, (0.89 + 0.91 + 0.90 + 0.92 + 0.88 + 0.90 + 0.75) / 7, 1e-12);
+  EXPECT_EQ(table.rows[0].cells[2].state, CellState::Running);  // no f1 on sst2; one runs
+  EXPECT_EQ(table.rows[0].cells[2].no_value, 4);
+  EXPECT_NE(table.caption.find("pooled over seeds and method.module, method.inference"),
+            std::string::npos)
+      << table.caption;
+
+  const auto main = pivot_table(load_run(dir_), {"method.inference", "method.experts", "main"});
+  EXPECT_EQ(main.columns[1].name, "method.experts=4");
+}
+
+TEST_F(TablesTest, PivotRejectsUnknownKeysAndMetrics) {
+  const auto data = demo();
+  const auto message = [&](const PivotSpec& spec) {
+    try {
+      pivot_table(data, spec);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("nothing thrown");
+  };
+  EXPECT_NE(message({"method.expert", "task.name", "main"})
+                .find("no trial config has the key "
+                      "'method.expert'"),
+            std::string::npos);
+  EXPECT_NE(message({"method.experts", "task", "dev/bleu"}).find("known: main, dev/accuracy"),
+            std::string::npos);
+  EXPECT_NE(message({"task", "task.name", "main"}).find("same key"), std::string::npos);
+}
+
+TEST_F(TablesTest, FooterNamesSweepSoftwareBackboneNewestResultAndCounts) {
+  const auto footer = run_footer(demo());
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"sweep", "demo"},
+      {"software", "adamix 0.1.0 (git abc123)"},
+      {"backbone", "abababababab"},
+      {"newest result", "2026-03-01 12:34 UTC"},
+      {"trials", "16 done, 2 failed, 1 running, 2 queued"}};
+  EXPECT_EQ(footer, expected);
+}
+
+TEST_F(TablesTest, FooterSaysMixedForSeveralBackbones) {
+  auto trials = demo_trials();
+  trials[3].backbone_sha256 = std::string(64, 'f');
+  write_run(dir_, trials);
+  EXPECT_EQ(run_footer(load_run(dir_))[2].second, "mixed");
+}
+
+TEST_F(TablesTest, FinishedSweepIsNotPartial) {
+  auto trials = demo_trials();
+  for (auto& t : trials) {
+    if (t.status == storage::TrialStatus::Running || t.status == storage::TrialStatus::Queued)
+      t.status = storage::TrialStatus::Failed;
+  }
+  write_run(dir_, trials);
+  const auto table = main_table(load_run(dir_));
+  EXPECT_FALSE(table.partial);
+  EXPECT_EQ(partial_note(table), "");
+}
+
+}  // namespace
+}  // namespace adamix::reports
