@@ -10,7 +10,7 @@
 namespace adamix::cli {
 
 int run_export(const ParsedFlags& flags) {
-  const auto format = flags.get("format");
+  const auto format = flags.get_optional("format").value_or("safetensors");
   if (format != "safetensors")
     throw ConfigError("--format '" + format + "' is not supported (supported: safetensors)");
   const auto checkpoint = storage::read_checkpoint(flags.get("checkpoint"));

@@ -8,6 +8,7 @@ namespace adamix::cli {
 int run_train(const ParsedFlags& flags);
 int run_sweep(const ParsedFlags& flags);
 int run_status(const ParsedFlags& flags);
+int run_report(const ParsedFlags& flags);
 int run_tokenize(const ParsedFlags& flags);
 int run_forward(const ParsedFlags& flags);
 int run_make_model(const ParsedFlags& flags);

@@ -16,6 +16,7 @@ enum class Command {
   Train,
   Sweep,
   Status,
+  Report,
   Tokenize,
   Forward,
   MakeModel,

@@ -56,7 +56,10 @@ std::string row_label(const std::string& value, const Trials& trials, const std:
   for (const auto* t : trials) {
     for (const auto& tag : t->tags) {
       if (!is_ablation_group(tag.group) || (!group.empty() && tag.group != group)) continue;
-      if (tag.variant.empty() || tag.variant.find(value) != std::string::npos) continue;
+      // "plain" names a spec's `{}` variant: the base itself, nothing to add.
+      if (tag.variant.empty() || tag.variant == "plain" ||
+          tag.variant.find(value) != std::string::npos)
+        continue;
       return value + " (" + tag.variant + ")";
     }
   }
@@ -128,15 +131,46 @@ std::vector<Table> ablation_tables(const RunData& data) {
     tables.push_back(std::move(table));
   };
 
+  // A spec group is an ablation of one key when every variant it made changes that key alone
+  // (or nothing: the base). A group of whole methods (full fine-tuning, LoRA, ...) is not:
+  // its rows belong to the main table, and its single-key variants to no ablation table.
+  std::map<std::string, std::set<std::string>> group_keys;
+  for (const auto& t : data.trials)
+    for (const auto& tag : t.tags) {
+      auto& set = group_keys[tag.group];
+      const auto changed = axis_keys(t);
+      if (changed.size() > 1) set.insert("*");
+      for (const auto& k : changed) set.insert(k);
+    }
+  const auto ablates = [&](const std::string& group, const std::string& key) {
+    const auto& set = group_keys[group];
+    return set.size() == 1 && *set.begin() == key;
+  };
+
   for (const auto& key : keys) {
-    const auto& of_key = varied[key];
+    auto of_key = varied[key];
     std::vector<std::string> groups;
     for (const auto* t : of_key) {
       for (const auto& tag : t->tags) {
-        if (is_ablation_group(tag.group) &&
+        if (is_ablation_group(tag.group) && ablates(tag.group, key) &&
             std::find(groups.begin(), groups.end(), tag.group) == groups.end())
           groups.push_back(tag.group);
       }
+    }
+    const bool tagged_elsewhere = std::any_of(of_key.begin(), of_key.end(), [&](const auto* t) {
+      return std::any_of(t->tags.begin(), t->tags.end(), [&](const auto& tag) {
+        return is_ablation_group(tag.group) && !ablates(tag.group, key);
+      });
+    });
+    if (!groups.empty() && tagged_elsewhere) {  // keep only the trials of K's own ablations
+      Trials own;
+      for (const auto* t : of_key)
+        if (std::any_of(groups.begin(), groups.end(),
+                        [&](const auto& g) { return has_group(*t, g); }))
+          own.push_back(t);
+      of_key = own;
+    } else if (groups.empty() && tagged_elsewhere) {
+      continue;  // varied only by groups of whole methods: the main table shows them
     }
     const bool every_grouped = std::all_of(of_key.begin(), of_key.end(), [&](const auto* t) {
       return std::any_of(groups.begin(), groups.end(),

@@ -100,12 +100,25 @@ std::string method_identity(const TrialData& trial) {
 
 // A synthetic task's name is "synthetic" whatever its folder: tell folders apart when one name
 // has several.
+// A synthetic task is then called by its folder's name ("keywords"), another one by its name and
+// folder ("mrpc (MRPC-v2)"); the whole path only when two folders share a last component.
 void assign_task_keys(std::vector<TrialData>& trials) {
   std::map<std::string, std::set<std::string>> dirs;
-  for (const auto& t : trials) dirs[t.value("task.name")].insert(t.value("task.dir"));
+  std::map<std::string, std::set<std::string>> paths_of_leaf;
+  for (const auto& t : trials) {
+    dirs[t.value("task.name")].insert(t.value("task.dir"));
+    paths_of_leaf[fs::path(t.value("task.dir")).filename().string()].insert(t.value("task.dir"));
+  }
   for (auto& t : trials) {
     const auto& name = t.value("task.name");
-    t.task = dirs[name].size() > 1 ? name + " (" + t.value("task.dir") + ")" : name;
+    if (dirs[name].size() <= 1) {
+      t.task = name;
+      continue;
+    }
+    const auto& dir = t.value("task.dir");
+    const auto leaf = fs::path(dir).filename().string();
+    const auto folder = paths_of_leaf[leaf].size() > 1 || leaf.empty() ? dir : leaf;
+    t.task = name == "synthetic" ? folder : name + " (" + folder + ")";
   }
 }
 

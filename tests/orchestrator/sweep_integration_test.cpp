@@ -154,6 +154,26 @@ TEST_F(SweepIntegration, RunsUnderMpirunWithOneRowPerMetricAndMatchesASingleProc
       << status.out;
   EXPECT_NE(status.out.find("artifacts: 8 checked, 0 missing, 0 corrupted"), std::string::npos);
 
+  // The report: tables in every format, the figures, one self-contained HTML page.
+  const auto report = run_adamix("report --run " + q(out));
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("### Main results"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("| AdaMix adapter (r=4, M=2) |"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("### Number of experts"), std::string::npos) << report.out;
+  for (const char* file : {"main.md", "main.tex", "main.csv", "main.html", "report.md",
+                           "report.html", "figures/curve-synthetic.svg"})
+    EXPECT_TRUE(fs::exists(out / "reports" / file)) << file;
+  std::ifstream page(out / "reports" / "report.html");
+  const std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // nothing fetched
+  const auto unknown =
+      run_adamix("report --run " + q(out) + " --table nope --out " + q(work_ / "none"));
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no table 'nope'"), std::string::npos) << unknown.err;
+  EXPECT_FALSE(fs::exists(work_ / "none"));
+
   // Finished: running it again needs --resume, which then has nothing to do.
   const auto again = run_mpi_sweep(3, "sweep " + q(spec("quick.yaml")) + " --out " + q(out));
   EXPECT_EQ(again.exit_code, 2);

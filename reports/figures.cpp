@@ -1,0 +1,154 @@
+#include "reports/figures.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+#include "reports/method_label.h"
+#include "reports/task_columns.h"
+
+namespace adamix::reports {
+namespace {
+
+// A file-name-safe stem: letters, digits, '-' and '.'; anything else becomes '-'.
+std::string stem(const std::string& text) {
+  std::string out;
+  for (char c : text) out += std::isalnum(static_cast<unsigned char>(c)) || c == '.' ? c : '-';
+  return out;
+}
+
+Chart chart_of(std::string title, std::string x_label, std::string y_label, ChartKind kind) {
+  Chart chart;
+  chart.title = std::move(title);
+  chart.x_label = std::move(x_label);
+  chart.y_label = std::move(y_label);
+  chart.kind = kind;
+  return chart;
+}
+
+// Mean over trials of `metric` ("split/name") at each step any of them reported.
+Series mean_curve(const RunData& data, const std::vector<const TrialData*>& trials,
+                  const std::string& metric, std::string label) {
+  std::map<int64_t, std::pair<double, int>> sums;
+  for (const auto* trial : trials)
+    for (const auto& point : load_curve(data.run_dir, trial->id))
+      if (point.split + "/" + point.name == metric && std::isfinite(point.value)) {
+        auto& [sum, count] = sums[point.step];
+        sum += point.value;
+        ++count;
+      }
+  Series series{std::move(label), {}, {}, {}};
+  for (const auto& [step, sum_count] : sums) {
+    series.x.push_back(static_cast<double>(step));
+    series.y.push_back(sum_count.first / sum_count.second);
+  }
+  return series;
+}
+
+// Dev main metric and training loss against the step, one chart each per task.
+void learning_curves(const RunData& data, std::vector<Figure>& figures) {
+  for (const auto& task : task_columns(data)) {
+    std::map<std::string, std::vector<const TrialData*>> by_method;
+    std::vector<std::string> order;
+    for (const auto& trial : data.trials) {
+      if (trial.task != task.task) continue;
+      if (!by_method.count(trial.method)) order.push_back(trial.method);
+      by_method[trial.method].push_back(&trial);
+    }
+    std::vector<const TrialData*> representatives;
+    for (const auto& method : order) representatives.push_back(by_method[method].front());
+    const auto labels = method_labels(representatives);
+    const auto& metric = task.metrics.front();
+    if (metric == "main") continue;  // nothing reported yet
+    auto dev =
+        chart_of(task.label + ": " + metric + " during training", "step", metric, ChartKind::Lines);
+    auto loss = chart_of(task.label + ": training loss", "step", "train/loss", ChartKind::Lines);
+    dev.markers = loss.markers = false;
+    for (size_t m = 0; m < order.size(); ++m) {
+      auto curve = mean_curve(data, by_method[order[m]], metric, labels[m]);
+      if (!curve.x.empty()) dev.series.push_back(std::move(curve));
+      auto train = mean_curve(data, by_method[order[m]], "train/loss", labels[m]);
+      if (!train.x.empty()) loss.series.push_back(std::move(train));
+    }
+    const auto name = stem(task.label);
+    if (!dev.series.empty())
+      figures.push_back(
+          {"curve-" + name,
+           task.label + ": " + metric + " on dev at each evaluation, mean over seeds.",
+           std::move(dev)});
+    if (!loss.series.empty())
+      figures.push_back({"loss-" + name,
+                         task.label + ": training loss (one step's loss, sampled about "
+                                      "100 times per trial), mean over seeds.",
+                         std::move(loss)});
+  }
+}
+
+bool numeric(const std::string& text, double& value) {
+  char* end = nullptr;
+  value = std::strtod(text.c_str(), &end);
+  return !text.empty() && end != nullptr && *end == '\0' && std::isfinite(value);
+}
+
+// One chart per ablation table: its key against each task's main metric.
+void ablation_chart(const Table& table, std::vector<Figure>& figures) {
+  if (table.name == "main" || table.name == "pivot" || table.key_names.size() != 1) return;
+  const auto& key = table.key_names.front();
+  std::vector<size_t> columns;  // the first score column of each task
+  std::vector<std::string> seen;
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    const auto& column = table.columns[c];
+    if (column.kind != ColumnKind::Score) continue;
+    if (std::find(seen.begin(), seen.end(), column.task) != seen.end()) continue;
+    seen.push_back(column.task);
+    columns.push_back(c);
+  }
+  if (columns.empty() || table.rows.size() < 2) return;
+  std::vector<double> xs;
+  bool all_numeric = true;
+  for (const auto& row : table.rows) {
+    double x = 0;
+    const auto found = std::find_if(row.keys.begin(), row.keys.end(),
+                                    [&](const auto& k) { return k.first == key; });
+    all_numeric = all_numeric && found != row.keys.end() && numeric(found->second, x);
+    xs.push_back(x);
+  }
+  auto chart = chart_of(table.title, key, "main dev metric (mean ± sd over seeds)",
+                        all_numeric ? ChartKind::Lines : ChartKind::Bars);
+  if (all_numeric) {
+    // Sizes and expert counts double from row to row: a log axis spaces them evenly.
+    const auto [lo, hi] = std::minmax_element(xs.begin(), xs.end());
+    chart.log_x = *lo > 0 && *hi / *lo >= 4;
+  } else {
+    for (const auto& row : table.rows) chart.x_categories.push_back(row.cells.front().text);
+  }
+  for (size_t c : columns) {
+    const auto& column = table.columns[c];
+    Series series{column.group.empty() ? column.task : column.group, {}, {}, {}};
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      const auto& cell = table.rows[r].cells[c];
+      const bool value = cell.state == CellState::Value;
+      series.x.push_back(all_numeric ? xs[r] : static_cast<double>(r));
+      series.y.push_back(value ? cell.mean : std::nan(""));
+      series.y_error.push_back(value && cell.has_sd ? cell.sd : 0.0);
+    }
+    chart.series.push_back(std::move(series));
+  }
+  figures.push_back({"ablation-" + stem(table.name),
+                     table.title + ": each task's main dev metric against " + key +
+                         ", the other settings at the base (error bars: sd over seeds).",
+                     std::move(chart)});
+}
+
+}  // namespace
+
+std::vector<Figure> report_figures(const RunData& data, const std::vector<Table>& tables) {
+  std::vector<Figure> figures;
+  learning_curves(data, figures);
+  for (const auto& table : tables) ablation_chart(table, figures);
+  return figures;
+}
+
+}  // namespace adamix::reports
