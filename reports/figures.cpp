@@ -124,10 +124,14 @@ void ablation_chart(const Table& table, std::vector<Figure>& figures) {
   } else {
     for (const auto& row : table.rows) chart.x_categories.push_back(row.cells.front().text);
   }
+  std::vector<size_t> order(table.rows.size());  // lines run left to right: rows sorted by x
+  for (size_t r = 0; r < order.size(); ++r) order[r] = r;
+  if (all_numeric)
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return xs[a] < xs[b]; });
   for (size_t c : columns) {
     const auto& column = table.columns[c];
     Series series{column.group.empty() ? column.task : column.group, {}, {}, {}};
-    for (size_t r = 0; r < table.rows.size(); ++r) {
+    for (size_t r : order) {
       const auto& cell = table.rows[r].cells[c];
       const bool value = cell.state == CellState::Value;
       series.x.push_back(all_numeric ? xs[r] : static_cast<double>(r));
@@ -144,10 +148,30 @@ void ablation_chart(const Table& table, std::vector<Figure>& figures) {
 
 }  // namespace
 
+// What an ensemble costs next to the merged module: it runs every expert path, M per mixed
+// side (adapter down/up, LoRA A/B), a shared side counting once (METHOD.md).
+std::string ensemble_cost(const RunData& data) {
+  for (const auto& trial : data.trials) {
+    if (trial.value("method.inference") != "ensemble") continue;
+    const auto experts = std::atoll(trial.value("method.experts").c_str());
+    const auto& share = trial.value("method.share");
+    const long long paths = (share == "down" ? 1 : experts) * (share == "up" ? 1 : experts);
+    return " The ensemble runs " + std::to_string(paths) +
+           " expert paths per example, so its inference costs " + std::to_string(paths) +
+           " times the merged module's.";
+  }
+  return "";
+}
+
 std::vector<Figure> report_figures(const RunData& data, const std::vector<Table>& tables) {
   std::vector<Figure> figures;
   learning_curves(data, figures);
-  for (const auto& table : tables) ablation_chart(table, figures);
+  for (const auto& table : tables) {
+    ablation_chart(table, figures);
+    const bool inference = table.key_names == std::vector<std::string>{"method.inference"};
+    if (inference && !figures.empty() && figures.back().name == "ablation-" + stem(table.name))
+      figures.back().caption += ensemble_cost(data);
+  }
   return figures;
 }
 
