@@ -61,6 +61,14 @@ CREATE TABLE artifacts(
   sha256 TEXT NOT NULL,
   step INTEGER NOT NULL,
   PRIMARY KEY(trial, kind));
+)sql",
+                                       R"sql(
+-- v1 -> v2: the Slurm jobs submitted for the sweep (adamix submit).
+CREATE TABLE jobs(
+  id TEXT PRIMARY KEY,
+  submitted TEXT NOT NULL,
+  script TEXT NOT NULL,
+  note TEXT NOT NULL);
 )sql"};
 static_assert(std::size(kMigrations) == ResultsStore::kSchemaVersion);
 
@@ -91,6 +99,10 @@ constexpr char kPutMetric[] =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(trial, step, split, name) DO UPDATE SET "
     "value = excluded.value, epoch = excluded.epoch, attempt = excluded.attempt";
 constexpr char kDeleteMetricsAfter[] = "DELETE FROM metrics WHERE trial = ?1 AND step > ?2";
+constexpr char kAddJob[] =
+    "INSERT INTO jobs(id, submitted, script, note) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT(id) DO UPDATE SET submitted = excluded.submitted, script = excluded.script, "
+    "note = excluded.note";
 constexpr char kAddEvent[] = "INSERT INTO events(time, trial, kind, text) VALUES (?1, ?2, ?3, ?4)";
 constexpr char kPutArtifact[] =
     "INSERT INTO artifacts(trial, kind, path, sha256, step) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -349,6 +361,15 @@ void ResultsStore::add_event(const std::string& time, const std::string& trial,
       .bind_text(3, kind)
       .bind_text(4, text)
       .run("add_event " + kind);
+}
+
+void ResultsStore::add_job(const JobRow& job) {
+  impl_->write(kAddJob, "add_job")
+      .bind_text(1, job.id)
+      .bind_text(2, job.submitted)
+      .bind_text(3, job.script)
+      .bind_text(4, job.note)
+      .run("add_job " + job.id);
 }
 
 void ResultsStore::put_artifact(const ArtifactRow& artifact) {

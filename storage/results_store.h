@@ -78,6 +78,11 @@ struct ArtifactRow {
   int64_t step = 0;
 };
 
+// A Slurm job submitted for the sweep (`adamix submit`): its id, when, the script it ran.
+struct JobRow {
+  std::string id, submitted, script, note;  // note: "chain 2 of 3", "after 1234", ...
+};
+
 struct StatusCounts {
   int64_t queued = 0, running = 0, done = 0, failed = 0;
 };
@@ -117,7 +122,7 @@ class ResultsStore {
   ResultsStore(ResultsStore&&) noexcept;
   ResultsStore& operator=(ResultsStore&&) noexcept;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   int schema_version() const;
   const std::filesystem::path& path() const;
 
@@ -164,6 +169,7 @@ class ResultsStore {
   void add_event(const std::string& time, const std::string& trial, const std::string& kind,
                  const std::string& text);
   void put_artifact(const ArtifactRow& artifact);  // upsert on (trial, kind)
+  void add_job(const JobRow& job);                 // upsert on id (schema version 2)
 
   // --- reads ---
   std::optional<SweepRow> sweep() const;  // the first sweep row
@@ -174,6 +180,7 @@ class ResultsStore {
   std::vector<MetricRow> metrics(const std::string& trial = "") const;
   // last_n = 0: all, else the newest last_n; oldest first either way.
   std::vector<EventRow> events(int64_t last_n = 0) const;
+  std::vector<JobRow> jobs() const;            // by submission time
   std::vector<ArtifactRow> artifacts() const;  // ordered by trial position, kind
   // Trials with facts and a main-metric value, by position. Higher is better (true of every
   // GLUE metric we report); NaN is ignored; ties go to the earliest step.

@@ -130,6 +130,17 @@ std::vector<EventRow> ResultsStore::events(int64_t last_n) const {
   return rows;
 }
 
+std::vector<JobRow> ResultsStore::jobs() const {
+  if (impl_->version < 2) return {};  // read-only on a database from before the jobs table
+  const std::string what = "cannot read jobs";
+  sqlite::Statement select(
+      impl_->db, "SELECT id, submitted, script, note FROM jobs ORDER BY submitted, id", what);
+  std::vector<JobRow> rows;
+  while (select.next(what))
+    rows.push_back({select.text(0), select.text(1), select.text(2), select.text(3)});
+  return rows;
+}
+
 std::vector<ArtifactRow> ResultsStore::artifacts() const {
   const std::string what = "cannot read artifacts";
   sqlite::Statement select(impl_->db,

@@ -70,7 +70,7 @@ TEST_F(ResultsStoreTest, CreatesAndReopensKeepingRows) {
   }
   for (auto access : {Access::ReadWrite, Access::ReadOnly}) {
     ResultsStore store(db_path(), access);
-    EXPECT_EQ(store.schema_version(), 1);
+    EXPECT_EQ(store.schema_version(), 2);
     ASSERT_TRUE(store.sweep().has_value());
     EXPECT_EQ(store.sweep()->name, "s");
     EXPECT_EQ(store.sweep()->spec, "base: {}\n");
@@ -104,7 +104,7 @@ TEST_F(ResultsStoreTest, KeepsOneSchemaVersionRow) {
   sqlite::Connection db(db_path(), true);
   sqlite::Statement select(db, "SELECT version FROM schema_version", "test");
   ASSERT_TRUE(select.next("test"));
-  EXPECT_EQ(select.integer(0), 1);
+  EXPECT_EQ(select.integer(0), ResultsStore::kSchemaVersion);
   EXPECT_FALSE(select.next("test"));
 }
 
@@ -113,7 +113,7 @@ TEST_F(ResultsStoreTest, RefusesANewerSchemaInBothModes) {
   raw_exec("UPDATE schema_version SET version = 9");
   for (auto access : {Access::ReadWrite, Access::ReadOnly}) {
     const auto message = message_of<IoError>([&] { ResultsStore(db_path(), access); });
-    EXPECT_EQ(message, db_path().string() + " has schema version 9; this adamix knows up to 1");
+    EXPECT_EQ(message, db_path().string() + " has schema version 9; this adamix knows up to 2");
   }
 }
 
@@ -501,6 +501,42 @@ TEST(TrialStatusTest, NamesRoundTrip) {
 TEST(UtcNowTest, IsIso8601WithMilliseconds) {
   EXPECT_TRUE(
       std::regex_match(utc_now(), std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)")));
+}
+
+}  // namespace
+}  // namespace adamix::storage
+
+namespace adamix::storage {
+namespace {
+
+class ResultsStoreMigrationTest : public test_util::ScratchDirTest {};
+
+// A version-1 database (made by an adamix before the jobs table) opened for writing is
+// migrated in place: its rows stay, and Slurm jobs can be recorded.
+TEST_F(ResultsStoreMigrationTest, MigratesAVersionOneDatabaseKeepingItsRows) {
+  const auto path = dir_ / "results.sqlite";
+  {
+    ResultsStore store(path, ResultsStore::Access::ReadWrite);
+    store.put_sweep({"s", "base: {}\n", "2026-01-02T03:04:05.000Z", "adamix 0.1.0"});
+    store.ensure_trial("s", {"t1", 0, "yaml", "g", "", "", 1.0});
+  }
+  {
+    sqlite::Connection db(path, false);
+    db.exec("DROP TABLE jobs; UPDATE schema_version SET version = 1", "test");
+  }
+  {
+    ResultsStore reader(path, ResultsStore::Access::ReadOnly);
+    EXPECT_EQ(reader.schema_version(), 1);
+    EXPECT_EQ(reader.trials().size(), 1u);
+  }
+  ResultsStore store(path, ResultsStore::Access::ReadWrite);
+  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.trials().size(), 1u);
+  store.add_job({"1234", "2026-01-02T03:04:06.000Z", "#!/bin/bash\n", "chain 1 of 2"});
+  store.add_job({"1234", "2026-01-02T03:04:07.000Z", "#!/bin/bash\n", "resubmitted"});
+  const auto jobs = store.jobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].note, "resubmitted");
 }
 
 }  // namespace
