@@ -9,6 +9,7 @@ int run_train(const ParsedFlags& flags);
 int run_sweep(const ParsedFlags& flags);
 int run_status(const ParsedFlags& flags);
 int run_report(const ParsedFlags& flags);
+int run_submit(const ParsedFlags& flags);
 int run_tokenize(const ParsedFlags& flags);
 int run_forward(const ParsedFlags& flags);
 int run_make_model(const ParsedFlags& flags);

@@ -25,6 +25,8 @@ const std::vector<CommandInfo>& commands() {
       {C::Status, "status", "a sweep's progress, failures and artifact checks, from its database",
        ""},
       {C::Report, "report", "result tables (md, LaTeX, CSV, HTML) and figures from a sweep", ""},
+      {C::Submit, "submit", "run a sweep as a Slurm batch job that resumes across time limits",
+       "SPEC.yaml"},
       {C::Tokenize, "tokenize", "stdin lines -> token ids (A<TAB>B is a sentence pair)", ""},
       {C::Forward, "forward", "run a backbone over id lines, write hidden states (and logits)", ""},
       {C::MakeModel, "make-model", "write a tiny random model in Hugging Face layout", ""},
@@ -43,8 +45,33 @@ const std::vector<FlagInfo>& flags() {
       // name, value, help, env, accepted by, default, required by
       {"config", "FILE", "trial config (YAML; - reads it from stdin)", nullptr, {C::Train}, nullptr,
        {C::Train}},
-      {"dry-run", nullptr, "list the trials (id, what differs from the base) and their count; "
-       "run nothing", nullptr, {C::Sweep}, nullptr, {}},
+      {"dry-run", nullptr, "sweep: list the trials (id, what differs from the base) and their "
+       "count; submit: write and print the batch script; run nothing", nullptr,
+       {C::Sweep, C::Submit}, nullptr, {}},
+      {"nodes", "N", "nodes of the job", nullptr, {C::Submit}, "1", {}},
+      {"gpus-per-node", "G", "GPUs per node (one worker per GPU unless --workers-per-node)",
+       nullptr, {C::Submit}, "0", {}},
+      {"workers-per-node", "W", "worker ranks per node [default: G, or 1 without GPUs]", nullptr,
+       {C::Submit}, nullptr, {}},
+      {"cpus-per-task", "C", "CPU cores per worker (Slurm's --cpus-per-task)", nullptr,
+       {C::Submit}, nullptr, {}},
+      {"time", "T", "time limit of each job (Slurm's --time, e.g. 1-00:00:00)", nullptr,
+       {C::Submit}, nullptr, {}},
+      {"partition", "P", "Slurm partition", nullptr, {C::Submit}, nullptr, {}},
+      {"account", "A", "Slurm account", nullptr, {C::Submit}, nullptr, {}},
+      {"qos", "Q", "Slurm quality of service", nullptr, {C::Submit}, nullptr, {}},
+      {"mem", "M", "memory per node (Slurm's --mem, e.g. 64G)", nullptr, {C::Submit}, nullptr,
+       {}},
+      {"requeue", nullptr, "when the time limit nears, checkpoint and requeue the job (it resumes "
+       "where it stopped)", nullptr, {C::Submit}, nullptr, {}},
+      {"chain", "K", "submit K jobs, each starting after the previous ends (clusters without "
+       "requeue)", nullptr, {C::Submit}, "1", {}},
+      {"warning", "SECONDS", "the signal before the time limit comes this early (Slurm checks "
+       "limits about every 30 s)", nullptr, {C::Submit}, "120", {}},
+      {"sbatch-arg", "ARG", "an extra #SBATCH line, e.g. --sbatch-arg=--constraint=a100 "
+       "(repeatable)", nullptr, {C::Submit}, nullptr, {}, true},
+      {"env-file", "FILE", "shell lines run before the sweep (module load, conda activate, "
+       "exports)", "ADAMIX_SUBMIT_ENV", {C::Submit}, nullptr, {}},
       {"model", "DIR", "Hugging Face model directory (config.json, model.safetensors, tokenizer files)",
        nullptr, {C::Tokenize, C::Forward, C::MakeTask}, nullptr, {C::Tokenize, C::Forward, C::MakeTask}},
       {"max-length", "N", "truncate each encoding to N ids, longest first (0 = no truncation)",
@@ -58,7 +85,9 @@ const std::vector<FlagInfo>& flags() {
       {"out", "PATH", "output: trial folder (train; default runs/train/<trial id>), run directory "
        "(sweep; default runs/<sweep name>), file (forward) or directory (make-model, make-task, "
        "export; report: default RUN/reports); never left half-written",
-       nullptr, {C::Train, C::Sweep, C::Report, C::Forward, C::MakeModel, C::MakeTask, C::Export},
+       nullptr,
+       {C::Train, C::Sweep, C::Submit, C::Report, C::Forward, C::MakeModel, C::MakeTask,
+        C::Export},
        nullptr,
        {C::Forward, C::MakeModel, C::MakeTask, C::Export}},
       {"batch-size", "N", "sequences per forward batch", nullptr, {C::Forward}, "32", {}},
@@ -100,7 +129,7 @@ const std::vector<FlagInfo>& flags() {
       {"gpus-per-worker", "G", "GPUs per worker, bound by node-local rank through "
        "CUDA_VISIBLE_DEVICES (0 = leave it alone: CPU trials)", nullptr, {C::Sweep}, "0", {}},
       {"grace", "SECONDS", "on SIGTERM/SIGUSR2/SIGINT, time a trial gets to checkpoint before it "
-       "is killed", nullptr, {C::Sweep}, "60", {}},
+       "is killed", nullptr, {C::Sweep, C::Submit}, "60", {}},
       {"progress", "MODE", "auto, terminal (redrawn block) or lines (one line per event)", nullptr,
        {C::Sweep}, "auto", {}},
       {"noop-trials", nullptr, "benchmark the orchestrator: trials finish at once and train "
@@ -163,7 +192,12 @@ po::options_description description(Command command) {
     if (flag.default_value) help += " [default: " + std::string(flag.default_value) + "]";
     if (flag.env) help += " [env: " + std::string(flag.env) + "]";
     if (is_required(flag, command)) help += " (required)";
-    if (flag.value_name) {
+    if (flag.value_name && flag.repeatable) {
+      desc.add_options()(
+          flag.name,
+          po::value<std::vector<std::string>>()->composing()->value_name(flag.value_name),
+          help.c_str());
+    } else if (flag.value_name) {
       desc.add_options()(flag.name, po::value<std::string>()->value_name(flag.value_name),
                          help.c_str());
     } else {
@@ -216,6 +250,13 @@ int64_t ParsedFlags::get_int(const std::string& name) const {
 
 bool ParsedFlags::get_switch(const std::string& name) const { return has(name); }
 
+std::vector<std::string> ParsedFlags::get_all(const std::string& name) const {
+  std::vector<std::string> all;
+  for (const auto& [key, value] : values_)
+    if (key == name) all.push_back(value);
+  return all;
+}
+
 ParsedFlags parse_flags(Command command, int argc, const char* const* argv) {
   const auto desc = description(command);
   const auto& info = info_of(command);
@@ -241,7 +282,10 @@ ParsedFlags parse_flags(Command command, int argc, const char* const* argv) {
 
   for (const auto& flag : flags()) {
     if (!accepts(flag, command)) continue;
-    if (vm.count(flag.name)) {
+    if (vm.count(flag.name) && flag.repeatable) {
+      for (const auto& value : vm[flag.name].as<std::vector<std::string>>())
+        parsed.values_.emplace_back(flag.name, value);
+    } else if (vm.count(flag.name)) {
       parsed.values_.emplace_back(flag.name,
                                   flag.value_name ? vm[flag.name].as<std::string>() : "");
     } else if (const char* env = flag.env ? std::getenv(flag.env) : nullptr; env && *env) {

@@ -17,6 +17,7 @@ enum class Command {
   Sweep,
   Status,
   Report,
+  Submit,
   Tokenize,
   Forward,
   MakeModel,
@@ -40,6 +41,7 @@ struct FlagInfo {
   std::vector<Command> commands;
   const char* default_value;  // nullptr when none
   std::vector<Command> required_by;
+  bool repeatable = false;  // may be given several times (get_all)
 };
 
 const std::vector<CommandInfo>& commands();
@@ -55,6 +57,7 @@ class ParsedFlags {
   int64_t get_int(const std::string& name) const;  // integer with a clear error
   double get_double(const std::string& name) const;
   bool get_switch(const std::string& name) const;
+  std::vector<std::string> get_all(const std::string& name) const;  // a repeatable flag's values
   const std::vector<std::string>& positional() const { return positional_; }
   bool help_requested() const { return help_; }
 

@@ -17,6 +17,7 @@ int dispatch(adamix::cli::Command command, const adamix::cli::ParsedFlags& flags
     case Command::Sweep: return adamix::cli::run_sweep(flags);
     case Command::Status: return adamix::cli::run_status(flags);
     case Command::Report: return adamix::cli::run_report(flags);
+    case Command::Submit: return adamix::cli::run_submit(flags);
     case Command::Tokenize: return adamix::cli::run_tokenize(flags);
     case Command::Forward: return adamix::cli::run_forward(flags);
     case Command::MakeModel: return adamix::cli::run_make_model(flags);
