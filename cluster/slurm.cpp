@@ -42,6 +42,14 @@ std::string job_state(const std::string& job_id) {
     const auto state = first_line(queued.out);
     if (queued.exit_code == 0 && !state.empty()) return state;
   }
+  if (find_program("scontrol")) {  // finished jobs, for MinJobAge after their end
+    const auto shown = run_command({"scontrol", "show", "job", "-o", job_id});
+    const auto at = shown.out.find("JobState=");
+    if (shown.exit_code == 0 && at != std::string::npos) {
+      const auto start = at + 9;
+      return shown.out.substr(start, shown.out.find_first_of(" \n", start) - start);
+    }
+  }
   if (find_program("sacct")) {
     const auto past = run_command({"sacct", "-n", "-X", "-P", "-j", job_id, "-o", "State"});
     const auto state = first_line(past.out);

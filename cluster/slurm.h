@@ -13,8 +13,8 @@ namespace adamix::cluster {
 // (unknown partition, a request no node can satisfy, ...).
 std::string submit_batch(const std::filesystem::path& script, const std::string& after_job);
 
-// squeue's state of the job (PENDING, RUNNING, ...), else sacct's (COMPLETED, FAILED, ...)
-// when accounting is on; "" when neither knows it or Slurm's commands are not installed.
+// squeue's state of the job (PENDING, RUNNING, ...), else scontrol's (a job that ended
+// recently: COMPLETED, CANCELLED, ...), else sacct's when accounting is on; "" when neither knows it or Slurm's commands are not installed.
 std::string job_state(const std::string& job_id);
 
 }  // namespace adamix::cluster
