@@ -135,16 +135,22 @@ TEST_F(SlurmIntegration, ASubmittedSweepRunsToTheEndAndStatusShowsItsJob) {
   EXPECT_NE(dry.out.find("srun --mpi=pmix"), std::string::npos) << dry.out;
   EXPECT_FALSE(fs::exists(out)) << "--dry-run writes nothing";
 
-  const auto job = submit("quick", out, "");
+  // A chain of two: the second job starts after the first and finds nothing left to do.
+  const auto job = submit("quick", out, "--chain 2");
   ASSERT_FALSE(job.empty());
   EXPECT_EQ(wait_state(job, {"COMPLETED", "FAILED", "CANCELLED"}), "COMPLETED");
+  const auto second = std::to_string(std::stoll(job) + 1);
+  EXPECT_EQ(job_field(second, "Dependency").rfind("afterany:" + job, 0), 0u)
+      << job_field(second, "Dependency");
+  EXPECT_EQ(wait_state(second, {"COMPLETED", "FAILED", "CANCELLED"}), "COMPLETED");
   EXPECT_TRUE(fs::exists(out / "job.sbatch"));
   EXPECT_TRUE(fs::exists(out / "sweep.yaml"));
   EXPECT_EQ(metric_rows(out / "results.sqlite"), reference("quick"));
   ResultsStore store(out / "results.sqlite", ResultsStore::Access::ReadOnly);
   EXPECT_EQ(store.counts().done, 2);
-  ASSERT_EQ(store.jobs().size(), 1u);
+  ASSERT_EQ(store.jobs().size(), 2u);
   EXPECT_EQ(store.jobs()[0].id, job);
+  EXPECT_EQ(store.jobs()[0].note, "chain 1 of 2");
   const auto status = run_adamix("status --run " + q(out));
   EXPECT_NE(status.out.find(job + "  COMPLETED"), std::string::npos) << status.out;
 }
@@ -196,6 +202,9 @@ TEST_F(SlurmIntegration, SbatchRefusalsAreOneClearLine) {
   auto r = run_adamix("submit " + q(spec("quick")) + " --out " + q(work_ / "bad") +
                       " --partition nosuchpartition");
   EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("sbatch refused the job"), std::string::npos) << r.err;
+  r = run_adamix("submit " + q(spec("quick")) + " --out " + q(work_ / "big") + " --nodes 4");
+  EXPECT_EQ(r.exit_code, 2);  // a request this one-node cluster cannot fit
   EXPECT_NE(r.err.find("sbatch refused the job"), std::string::npos) << r.err;
   r = run_adamix("submit " + q(spec("quick")) + " --out " + q(work_ / "bad2") + " --nodes 0");
   EXPECT_EQ(r.exit_code, 2);
