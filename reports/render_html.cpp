@@ -5,21 +5,6 @@
 namespace adamix::reports {
 namespace {
 
-std::string escape_html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 const char* cell_class(const Cell& cell, const Column& column) {
   if (column.kind == ColumnKind::Label) return "label";
   switch (cell.state) {

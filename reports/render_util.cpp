@@ -7,6 +7,21 @@
 
 namespace adamix::reports {
 
+std::string escape_html(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 std::string format_score(double raw) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f", 100.0 * raw);

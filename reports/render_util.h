@@ -14,6 +14,8 @@ struct Symbols {
   const char* missing;     // "—", "---"
 };
 
+// & < > " ' as HTML entities: safe in text and in attribute values.
+std::string escape_html(const std::string& text);
 std::string format_score(double raw);  // x100, one decimal: 0.8534 -> "85.3"
 // A cell as displayed, without bold: "85.3 ± 1.2 (1 failed)", "running", "—". Text cells and
 // notes go through `escape`; the symbols do not.

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "reports/render_util.h"
 #include "reports/tables.h"
 
 namespace adamix::reports {
@@ -24,20 +25,6 @@ void write_file(const fs::path& path, const std::string& text, WrittenReport& re
   fs::rename(partial, path, error);
   if (error) throw IoError("cannot write " + path.string() + ": " + error.message());
   report.files.push_back(path);
-}
-
-std::string escape_html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 const char kStyle[] =

@@ -12,6 +12,18 @@ const char kScoreCaption[] =
     "Dev scores \xC3\x97"
     "100 at each trial's best dev step: mean \xC2\xB1 sample sd over seeds.";
 
+namespace {
+
+// A cell without a mean says why, the most hopeful reason first: Running > Queued > Failed.
+CellState state_without_value(const Cell& cell) {
+  if (cell.running > 0) return CellState::Running;
+  if (cell.queued > 0) return CellState::Queued;
+  if (cell.failed > 0) return CellState::Failed;
+  return CellState::Missing;
+}
+
+}  // namespace
+
 Cell score_cell(const Trials& trials, const std::string& metric) {
   Cell cell;
   std::vector<double> values;
@@ -47,12 +59,8 @@ Cell score_cell(const Trials& trials, const std::string& metric) {
     for (double v : values) squares += (v - cell.mean) * (v - cell.mean);
     cell.has_sd = cell.n > 1;
     cell.sd = cell.has_sd ? std::sqrt(squares / static_cast<double>(cell.n - 1)) : 0.0;
-  } else if (cell.running > 0) {
-    cell.state = CellState::Running;
-  } else if (cell.queued > 0) {
-    cell.state = CellState::Queued;
-  } else if (cell.failed > 0) {
-    cell.state = CellState::Failed;
+  } else {
+    cell.state = state_without_value(cell);
   }
   return cell;
 }
@@ -75,12 +83,8 @@ Cell average_cell(const std::vector<Cell>& main_cells) {
     cell.state = CellState::Value;
     cell.mean = sum / static_cast<double>(main_cells.size());
     cell.n = n;  // the fewest seeds behind any of its tasks
-  } else if (cell.running > 0) {
-    cell.state = CellState::Running;
-  } else if (cell.queued > 0) {
-    cell.state = CellState::Queued;
-  } else if (cell.failed > 0) {
-    cell.state = CellState::Failed;
+  } else {
+    cell.state = state_without_value(cell);
   }
   return cell;
 }
