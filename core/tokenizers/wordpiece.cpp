@@ -95,9 +95,10 @@ std::unique_ptr<WordPieceTokenizer> WordPieceTokenizer::from_file(
   }
 }
 
-std::vector<std::u32string> WordPieceTokenizer::basic_words(std::string_view text) const {
+std::vector<std::u32string> WordPieceTokenizer::basic_words(std::string_view text,
+                                                            const WordPieceOptions& options) {
   std::u32string cps = utf8_to_code_points(text);
-  const bool lower = options_.do_lower_case;
+  const bool lower = options.do_lower_case;
   // HF's PreTrainedTokenizer.tokenize lower-cases the text one character at a time (re.sub
   // over "(.+?)") before BasicTokenizer runs, so a final capital sigma becomes 'σ', not 'ς'.
   if (lower) cps = python_lower_chars(cps);
@@ -109,7 +110,7 @@ std::vector<std::u32string> WordPieceTokenizer::basic_words(std::string_view tex
     if (cp == 0 || cp == 0xFFFD || is_bert_control(cp)) continue;
     if (is_bert_whitespace(cp)) {
       cleaned.push_back(U' ');
-    } else if (options_.tokenize_chinese_chars && is_cjk_ideograph(cp)) {
+    } else if (options.tokenize_chinese_chars && is_cjk_ideograph(cp)) {
       cleaned.push_back(U' ');
       cleaned.push_back(cp);
       cleaned.push_back(U' ');
@@ -120,7 +121,7 @@ std::vector<std::u32string> WordPieceTokenizer::basic_words(std::string_view tex
   // BasicTokenizer.tokenize normalizes to NFC before splitting on whitespace (HF >= 4.31).
   cleaned = nfc(cleaned);
 
-  const bool strip = options_.strip_accents.value_or(lower);
+  const bool strip = options.strip_accents.value_or(lower);
   std::vector<std::u32string> words;
   size_t i = 0;
   while (i < cleaned.size()) {
@@ -183,14 +184,14 @@ void WordPieceTokenizer::word_pieces(const std::u32string& word, std::vector<int
 
 std::vector<std::string> WordPieceTokenizer::basic_tokenize(std::string_view text) const {
   std::vector<std::string> out;
-  for (const auto& word : basic_words(text)) out.push_back(code_points_to_utf8(word));
+  for (const auto& word : basic_words(text, options_)) out.push_back(code_points_to_utf8(word));
   return out;
 }
 
 std::vector<std::string> WordPieceTokenizer::tokenize(std::string_view text) const {
   std::vector<std::string> pieces;
   std::vector<int64_t> ids;
-  for (const auto& word : basic_words(text)) {
+  for (const auto& word : basic_words(text, options_)) {
     word_pieces(word, ids, &pieces);
   }
   return pieces;
@@ -198,7 +199,7 @@ std::vector<std::string> WordPieceTokenizer::tokenize(std::string_view text) con
 
 std::vector<int64_t> WordPieceTokenizer::encode_text(std::string_view text) const {
   std::vector<int64_t> ids;
-  for (const auto& word : basic_words(text)) word_pieces(word, ids, nullptr);
+  for (const auto& word : basic_words(text, options_)) word_pieces(word, ids, nullptr);
   return ids;
 }
 

@@ -42,6 +42,10 @@ class WordPieceTokenizer final : public Tokenizer {
   std::vector<std::string> basic_tokenize(std::string_view text) const;
   // Word pieces (strings) of `text`, as HF's `tokenize`.
   std::vector<std::string> tokenize(std::string_view text) const;
+  // The words of basic_tokenize as code points, for `options` (shared with the WordPiece
+  // trainer, which has no vocabulary yet).
+  static std::vector<std::u32string> basic_words(std::string_view text,
+                                                 const WordPieceOptions& options);
 
   std::vector<int64_t> encode_text(std::string_view text) const override;
   Encoding encode(std::string_view a, const std::string_view* b = nullptr,
@@ -51,7 +55,6 @@ class WordPieceTokenizer final : public Tokenizer {
   const WordPieceOptions& options() const { return options_; }
 
  private:
-  std::vector<std::u32string> basic_words(std::string_view text) const;
   // Appends the ids of one word's pieces (or unk) to `ids`; the strings too when `pieces`.
   void word_pieces(const std::u32string& word, std::vector<int64_t>& ids,
                    std::vector<std::string>* pieces) const;

@@ -1,8 +1,11 @@
 #pragma once
 // Shared set-up of the tokenizer tests: fixture paths and throw-away model directories.
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace adamix::text::testing {
 
@@ -18,5 +21,9 @@ std::filesystem::path gpt2_dir();
 // GPT-2's vocabulary as RoBERTa's layout (ids + 4 behind <s> <pad> </s> <unk>, <mask> last),
 // with config.json model_type "roberta"; the same as make_goldens.mjs builds.
 std::filesystem::path roberta_from_gpt2_dir();
+// About `bytes` of English-like lines (Zipf-like syllable words, capitals, punctuation,
+// contractions, numbers, accents, CJK, emoji, runs of spaces) for training tests; the same
+// for the same seed.
+std::vector<std::string> synthetic_corpus(size_t bytes, uint32_t seed);
 
 }  // namespace adamix::text::testing
