@@ -14,6 +14,7 @@ int run_tokenize(const ParsedFlags& flags);
 int run_forward(const ParsedFlags& flags);
 int run_make_model(const ParsedFlags& flags);
 int run_make_task(const ParsedFlags& flags);
+int run_make_tokenizer(const ParsedFlags& flags);
 int run_inspect(const ParsedFlags& flags);
 int run_export(const ParsedFlags& flags);
 

@@ -22,6 +22,7 @@ enum class Command {
   Forward,
   MakeModel,
   MakeTask,
+  MakeTokenizer,
   Inspect,
   Export
 };

@@ -22,6 +22,7 @@ int dispatch(adamix::cli::Command command, const adamix::cli::ParsedFlags& flags
     case Command::Forward: return adamix::cli::run_forward(flags);
     case Command::MakeModel: return adamix::cli::run_make_model(flags);
     case Command::MakeTask: return adamix::cli::run_make_task(flags);
+    case Command::MakeTokenizer: return adamix::cli::run_make_tokenizer(flags);
     case Command::Inspect: return adamix::cli::run_inspect(flags);
     case Command::Export: return adamix::cli::run_export(flags);
   }

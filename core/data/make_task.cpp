@@ -1,15 +1,11 @@
 #include "core/data/make_task.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <fstream>
-#include <limits>
-#include <random>
 #include <sstream>
 #include <unordered_set>
 
+#include "core/data/rng.h"
+#include "core/data/task_folder.h"
 #include "core/error.h"
 #include "core/io/atomic_file.h"
 #include "core/tokenizers/tokenizer.h"
@@ -27,34 +23,6 @@ constexpr int64_t kMaxFillers = 200;
 constexpr int64_t kMinFillers = 12;
 constexpr const char* kScores[] = {"0.00", "1.25", "2.50", "3.75", "5.00"};  // 1.25 (p - n + 2)
 
-// mt19937_64's output is fixed by the standard; the mapping to a range is ours (rejection
-// sampling), since std::uniform_int_distribution differs between standard libraries.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : engine_(seed) {}
-  int64_t below(int64_t n) {  // uniform in [0, n), n > 0
-    const uint64_t range = static_cast<uint64_t>(n);
-    const uint64_t limit =
-        std::numeric_limits<uint64_t>::max() - std::numeric_limits<uint64_t>::max() % range;
-    uint64_t x = engine_();
-    while (x >= limit) x = engine_();
-    return static_cast<int64_t>(x % range);
-  }
-  int64_t between(int64_t low, int64_t high) { return low + below(high - low + 1); }  // inclusive
-  template <typename T>
-  void shuffle(std::vector<T>& items) {  // Fisher-Yates
-    for (size_t i = items.size(); i > 1; --i)
-      std::swap(items[i - 1], items[below(static_cast<int64_t>(i))]);
-  }
-  template <typename T>
-  const T& pick(const std::vector<T>& items) {
-    return items[below(static_cast<int64_t>(items.size()))];
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
-
 bool is_lower_word(std::string_view text) {
   return text.size() >= 3 &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
@@ -65,11 +33,6 @@ int64_t keyword_count(const MakeTaskOptions& o) {
   if (o.kind == "pair") return 2 * kOppositePairs;
   return 2 * kKeywordsPerSide;
 }
-
-// One example: texts and the label column as written ("0", "entailment", "2.50", ...).
-struct Row {
-  std::string text_a, text_b, label;
-};
 
 // The words sentences are made of; each is one token after a space.
 struct WordPool {
@@ -92,12 +55,12 @@ class Generator {
         rng_(rng) {}
 
   // `count` rows, labels (or regression (p, n) cells) balanced: cycled, then shuffled.
-  std::vector<Row> rows(int64_t count) {
+  std::vector<TaskRow> rows(int64_t count) {
     const int64_t cells = o_.kind == "regression" ? 9 : static_cast<int64_t>(labels_.size());
     std::vector<int64_t> targets(static_cast<size_t>(count));
     for (int64_t i = 0; i < count; ++i) targets[i] = i % cells;
     rng_.shuffle(targets);
-    std::vector<Row> result;
+    std::vector<TaskRow> result;
     result.reserve(targets.size());
     for (int64_t target : targets) {
       if (o_.kind == "single") result.push_back(single(target));
@@ -124,7 +87,7 @@ class Generator {
     return keywords_[c * kKeywordsPerClass + rng_.below(kKeywordsPerClass)];
   }
 
-  Row single(int64_t label) {
+  TaskRow single(int64_t label) {
     const int64_t classes = static_cast<int64_t>(labels_.size());
     const int64_t own = rng_.between(1, 3);
     std::vector<std::string> words;
@@ -135,7 +98,7 @@ class Generator {
     return {sentence(with_fillers(std::move(words), 4, 10)), "", labels_[label]};
   }
 
-  Row pair(int64_t label) {
+  TaskRow pair(int64_t label) {
     const int64_t keywords = 2 * kOppositePairs;
     const int64_t a = rng_.below(keywords);
     const int64_t opposite = a ^ 1;  // keywords 2k and 2k + 1 are opposites
@@ -154,7 +117,7 @@ class Generator {
             sentence(with_fillers({keywords_[b]}, 3, 8)), name};
   }
 
-  Row regression(int64_t up, int64_t down) {
+  TaskRow regression(int64_t up, int64_t down) {
     std::vector<std::string> words;
     for (int64_t k = 0; k < up; ++k) words.push_back(keywords_[rng_.below(kKeywordsPerSide)]);
     for (int64_t k = 0; k < down; ++k) {
@@ -170,23 +133,6 @@ class Generator {
   std::vector<std::string> labels_;
   Rng& rng_;
 };
-
-std::string tsv(const std::vector<Row>& rows, bool pair, bool test, const char* label_header) {
-  std::ostringstream out;
-  if (test) {
-    out << (pair ? "index\tsentence1\tsentence2\n" : "index\tsentence\n");
-  } else {
-    out << (pair ? "sentence1\tsentence2\t" : "sentence\t") << label_header << "\n";
-  }
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (test) out << i << "\t";
-    out << rows[i].text_a;
-    if (pair) out << "\t" << rows[i].text_b;
-    if (!test) out << "\t" << rows[i].label;
-    out << "\n";
-  }
-  return out.str();
-}
 
 TaskSpec spec_for(const MakeTaskOptions& o) {
   TaskSpec spec;
@@ -238,19 +184,6 @@ WordPool pick_words(const MakeTaskOptions& o, Rng& rng) {
   }
   if (pool.starters.empty()) pool.starters = pool.fillers;  // tiny vocabularies: best effort
   return pool;
-}
-
-fs::path temporary_folder_beside(const fs::path& out) {
-  static std::atomic<unsigned> counter{0};
-  return out.parent_path() / ("." + out.filename().string() + ".tmp." + std::to_string(::getpid()) +
-                              "." + std::to_string(counter++));
-}
-
-void write_file(const fs::path& path, const std::string& bytes) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  file.close();
-  if (!file) throw IoError("cannot write " + path.string() + " (disk full or no permission?)");
 }
 
 }  // namespace
@@ -319,21 +252,16 @@ std::vector<std::string> whole_word_tokens(const fs::path& model_dir) {
 
 TaskSpec make_task(const MakeTaskOptions& options) {
   options.validate();
-  fs::path out = options.out.lexically_normal();
-  if (out.filename().empty()) out = out.parent_path();
-  if (fs::exists(out) && (!fs::is_directory(out) || !fs::is_empty(out))) {
-    throw IoError("make-task: " + out.string() +
-                  (fs::is_directory(out) ? " is not empty" : " exists and is not a folder") +
-                  "; refusing to overwrite it");
-  }
   Rng rng(options.seed);
   const WordPool words = pick_words(options, rng);
   const TaskSpec spec = spec_for(options);
   Generator generator(options, words, spec.labels, rng);
   const char* label_header = spec.regression ? "score" : "label";
-  const std::string train = tsv(generator.rows(options.size), spec.pair, false, label_header);
-  const std::string dev = tsv(generator.rows(options.dev_size), spec.pair, false, label_header);
-  const std::string test = tsv(generator.rows(options.dev_size), spec.pair, true, label_header);
+  const std::string train = task_tsv(generator.rows(options.size), spec.pair, false, label_header);
+  const std::string dev =
+      task_tsv(generator.rows(options.dev_size), spec.pair, false, label_header);
+  const std::string test =
+      task_tsv(generator.rows(options.dev_size), spec.pair, true, label_header);
 
   nlohmann::json doc = synthetic_task_json(spec);
   doc["generator"] = "adamix make-task";
@@ -341,24 +269,12 @@ TaskSpec make_task(const MakeTaskOptions& options) {
   doc["sizes"] = {{"train", options.size}, {"dev", options.dev_size}, {"test", options.dev_size}};
   doc["keywords"] = words.keywords;
 
-  if (!out.parent_path().empty()) fs::create_directories(out.parent_path());
-  const fs::path staging = temporary_folder_beside(out);
-  try {
-    fs::create_directory(staging);
-    write_file(staging / "train.tsv", train);
-    write_file(staging / "dev.tsv", dev);
-    write_file(staging / "test.tsv", test);
-    write_file(staging / "task.json", doc.dump(2) + "\n");
-    fs::rename(staging, out);  // replaces an empty folder at `out`
-  } catch (const fs::filesystem_error& e) {
-    std::error_code ignored;
-    fs::remove_all(staging, ignored);
-    throw IoError("make-task: cannot write " + out.string() + ": " + e.what());
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove_all(staging, ignored);
-    throw;
-  }
+  write_task_folder(options.out, "make-task", [&](const fs::path& dir) {
+    io::write_text_atomically(dir / "train.tsv", train);
+    io::write_text_atomically(dir / "dev.tsv", dev);
+    io::write_text_atomically(dir / "test.tsv", test);
+    io::write_text_atomically(dir / "task.json", doc.dump(2) + "\n");
+  });
   return spec;
 }
 

@@ -85,6 +85,7 @@ class TaskJson {
   TaskJson(const fs::path& file, nlohmann::json doc) : file_(file), doc_(std::move(doc)) {
     if (!doc_.is_object()) fail("the document", "must be a JSON object");
   }
+  bool has(const char* key) const { return doc_.contains(key); }
   const nlohmann::json& at(const char* key) const {
     if (!doc_.contains(key)) fail(key, "is missing");
     return doc_.at(key);
@@ -154,6 +155,7 @@ nlohmann::json synthetic_task_json(const TaskSpec& spec) {
   doc["version"] = kSyntheticVersion;
   doc["name"] = spec.name;
   doc["kind"] = spec.kind;
+  doc["pair"] = spec.pair;
   doc["labels"] = spec.labels;
   std::vector<std::string> metric_names;
   for (Metric m : spec.metrics) metric_names.push_back(metrics::to_string(m));
@@ -189,8 +191,17 @@ TaskSpec read_synthetic_task(const fs::path& dir) {
   if (spec.kind != "single" && spec.kind != "pair" && spec.kind != "regression") {
     json.fail("kind", "must be single, pair or regression, not \"" + spec.kind + "\"");
   }
-  spec.pair = spec.kind == "pair";
   spec.regression = spec.kind == "regression";
+  // Two texts per example: always for kind pair, optional for regression (STS-B-like).
+  spec.pair = spec.kind == "pair";
+  if (json.has("pair")) {
+    if (!json.at("pair").is_boolean()) json.fail("pair", "must be true or false");
+    if (json.at("pair").get<bool>() != spec.pair && !spec.regression) {
+      json.fail("pair", "must be " + std::string(spec.pair ? "true" : "false") + " for a " +
+                            spec.kind + " task");
+    }
+    spec.pair = json.at("pair").get<bool>();
+  }
   spec.labels = json.texts("labels");
   if (spec.regression != spec.labels.empty()) {
     json.fail("labels", spec.regression ? "must be empty for a regression task"

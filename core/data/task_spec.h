@@ -17,11 +17,11 @@
 namespace adamix::data {
 
 struct TaskSpec {
-  std::string name;                      // canonical: "cola", "sst2", ..., or task.json's name
-  bool synthetic = false;                // a make-task folder
-  std::string kind;                      // synthetic only: "single" | "pair" | "regression"
-  bool pair = false;                     // two texts per example (text_a, text_b)
-  bool regression = false;               // one real-valued output (STS-B); labels is then empty
+  std::string name;         // canonical: "cola", "sst2", ..., or task.json's name
+  bool synthetic = false;   // a make-task folder
+  std::string kind;         // synthetic only: "single" | "pair" | "regression"
+  bool pair = false;        // two texts per example (text_a, text_b); kind pair, or a regression
+  bool regression = false;  // one real-valued output (STS-B); labels is then empty
   std::vector<std::string> labels;       // label vocabulary as written in the files; id = index
   std::vector<metrics::Metric> metrics;  // reported on every dev split
   metrics::Metric main_metric = metrics::Metric::Accuracy;  // best epoch, on dev_splits[0]
@@ -46,8 +46,10 @@ const std::vector<std::string>& glue_task_names();  // canonical, in GLUE's orde
 bool is_nlg_task(const std::string& name);
 
 // The spec of a make-task folder, from dir/task.json (format "adamix-synthetic-task",
-// version 1). IoError when the file is missing or not JSON; ConfigError naming the file and
-// key for a missing or bad field.
+// version 1): name, kind, labels, metrics, main_metric (any listed metric: f1 for a
+// paraphrase task, mcc for acceptability), and optionally pair (default: kind == "pair"; true
+// with kind regression reads sentence pairs, as STS-B). IoError when the file is missing or
+// not JSON; ConfigError naming the file and key for a missing or bad field.
 TaskSpec read_synthetic_task(const std::filesystem::path& dir);
 // The task.json keys read_synthetic_task reads, for `spec`; make_task adds its own on top.
 nlohmann::json synthetic_task_json(const TaskSpec& spec);

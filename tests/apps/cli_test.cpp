@@ -210,3 +210,39 @@ TEST_F(CliWithModel, BadModelAndTokenizerInput) {
 
 }  // namespace
 }  // namespace adamix::testing
+
+namespace adamix::testing {
+namespace {
+
+// make-tokenizer writes Hugging Face tokenizer files that make-model and tokenize use as they
+// are; a wrong kind is one line and writes nothing.
+TEST(Cli, MakeTokenizerTrainsFilesTheModelsLoad) {
+  TempDir dir;
+  std::string corpus;
+  for (int i = 0; i < 40; ++i)
+    corpus += "the mixture of adapters merges its experts at inference time " + std::to_string(i) +
+              "\nevery expert learns a little, and merging costs nothing\n";
+  write(dir / "corpus.txt", corpus);
+  for (const std::string kind : {"wordpiece", "gpt2", "roberta"}) {
+    const auto out = dir / ("tok-" + kind);
+    auto r = run_adamix("make-tokenizer --tokenizer " + kind + " --corpus " +
+                        q(dir / "corpus.txt") + " --vocab-size 300 --out " + q(out));
+    ASSERT_EQ(r.exit_code, 0) << kind << ": " << r.err;
+    EXPECT_TRUE(fs::exists(out / (kind == "wordpiece" ? "vocab.txt" : "merges.txt"))) << kind;
+    const std::string arch = kind == "wordpiece" ? "bert" : kind;
+    r = run_adamix("make-model --arch " + arch + " --vocab-from " + q(out) + " --out " +
+                   q(dir / ("model-" + kind)));
+    ASSERT_EQ(r.exit_code, 0) << kind << ": " << r.err;
+    r = run_adamix("tokenize --model " + q(dir / ("model-" + kind)),
+                   "the experts merge at inference\n");
+    ASSERT_EQ(r.exit_code, 0) << kind << ": " << r.err;
+    EXPECT_EQ(count_lines(r.out), 1) << r.out;
+  }
+  expect_clear_error(run_adamix("make-tokenizer --tokenizer bogus --corpus " +
+                                q(dir / "corpus.txt") + " --out " + q(dir / "none")),
+                     "--tokenizer must be wordpiece, gpt2 or roberta");
+  EXPECT_FALSE(fs::exists(dir / "none"));
+}
+
+}  // namespace
+}  // namespace adamix::testing

@@ -116,5 +116,43 @@ TEST(SyntheticTaskJson, RoundTripsAndRejectsBadFields) {
   expect_error_naming<IoError>([&] { read_synthetic_task(dir); }, {"task.json", "missing"});
 }
 
+TEST(SyntheticTaskJson, PairIsOptionalAndMayMarkARegressionAsSentencePairs) {
+  TaskSpec spec;
+  spec.synthetic = true;
+  spec.name = "synthetic-similarity";
+  spec.kind = "regression";
+  spec.pair = true;  // STS-B-like
+  spec.regression = true;
+  spec.metrics = {Metric::Pearson, Metric::Spearman};
+  spec.main_metric = Metric::Pearson;
+  const auto dir = testing::fresh_dir("task_json_pair");
+  testing::write_file(dir / "task.json", synthetic_task_json(spec).dump());
+  TaskSpec read = read_synthetic_task(dir);
+  EXPECT_TRUE(read.pair);
+  EXPECT_TRUE(read.regression);
+  EXPECT_EQ(read.num_outputs(), 1);
+
+  // Written before the key existed: kind decides.
+  nlohmann::json doc = synthetic_task_json(spec);
+  doc.erase("pair");
+  testing::write_file(dir / "task.json", doc.dump());
+  EXPECT_FALSE(read_synthetic_task(dir).pair);
+  doc["kind"] = "pair";
+  doc["labels"] = {"0", "1"};
+  doc["metrics"] = {"f1", "accuracy"};
+  doc["main_metric"] = "f1";  // MRPC-like: F1 picks the best epoch
+  testing::write_file(dir / "task.json", doc.dump());
+  read = read_synthetic_task(dir);
+  EXPECT_TRUE(read.pair);
+  EXPECT_EQ(read.main_metric, Metric::F1);
+
+  doc["pair"] = false;
+  testing::write_file(dir / "task.json", doc.dump());
+  expect_error_naming<ConfigError>([&] { read_synthetic_task(dir); }, {"pair", "true"});
+  doc["pair"] = "yes";
+  testing::write_file(dir / "task.json", doc.dump());
+  expect_error_naming<ConfigError>([&] { read_synthetic_task(dir); }, {"pair"});
+}
+
 }  // namespace
 }  // namespace adamix::data
