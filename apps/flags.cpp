@@ -30,7 +30,9 @@ const std::vector<CommandInfo>& commands() {
       {C::Tokenize, "tokenize", "stdin lines -> token ids (A<TAB>B is a sentence pair)", ""},
       {C::Forward, "forward", "run a backbone over id lines, write hidden states (and logits)", ""},
       {C::MakeModel, "make-model", "write a tiny random model in Hugging Face layout", ""},
-      {C::MakeTask, "make-task", "write a synthetic GLUE-format task over a model's vocabulary",
+      {C::MakeTask, "make-task",
+       "write a synthetic GLUE-format task (over a model's words, or in the synthetic language) "
+       "or a pretraining corpus",
        ""},
       {C::MakeTokenizer, "make-tokenizer",
        "train a WordPiece or byte-level BPE tokenizer on a corpus (Hugging Face files)", ""},
@@ -334,9 +336,11 @@ std::string general_help() {
   std::ostringstream out;
   out << "usage: adamix <command> [options]   (adamix <command> --help for its options)\n\n"
          "commands:\n";
+  size_t width = 0;
+  for (const auto& info : commands()) width = std::max(width, std::string(info.name).size());
   for (const auto& info : commands()) {
     std::string name = info.name;
-    name.resize(12, ' ');
+    name.resize(width + 2, ' ');
     out << "  " << name << info.summary << "\n";
   }
   return out.str();
