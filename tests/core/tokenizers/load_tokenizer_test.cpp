@@ -13,17 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Runs `f`, expecting an exception of type E whose message contains `needle`.
-template <typename E, typename F>
-void expect_error_naming(F f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected one naming " << needle;
-  } catch (const E& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
-
 TEST(LoadTokenizer, PicksTheKindFromTheFiles) {
   EXPECT_NE(dynamic_cast<WordPieceTokenizer*>(load_tokenizer(testing::bert_uncased_dir()).get()),
             nullptr);
@@ -66,33 +55,35 @@ TEST(LoadTokenizer, WordPieceOptionsFromTokenizerConfig) {
   EXPECT_EQ(dynamic_cast<WordPieceTokenizer&>(*tok).basic_tokenize("Café"),
             std::vector<std::string>{"Cafe"});
   testing::write_file(dir / "tokenizer_config.json", R"({"do_lower_case": "yes"})");
-  expect_error_naming<ConfigError>([&] { load_tokenizer(dir); }, "do_lower_case");
+  testing::expect_error_naming<ConfigError>([&] { load_tokenizer(dir); }, "do_lower_case");
   testing::write_file(dir / "tokenizer_config.json", "{not json");
-  expect_error_naming<IoError>([&] { load_tokenizer(dir); }, "tokenizer_config.json");
+  testing::expect_error_naming<IoError>([&] { load_tokenizer(dir); }, "tokenizer_config.json");
 }
 
 TEST(LoadTokenizer, MissingOrGarbledFilesAreIoErrorsNamingTheFile) {
-  expect_error_naming<IoError>([] { load_tokenizer("/nonexistent/model"); }, "/nonexistent/model");
+  testing::expect_error_naming<IoError>([] { load_tokenizer("/nonexistent/model"); },
+                                        "/nonexistent/model");
   const auto empty = testing::fresh_dir("no_tokenizer_files");
-  expect_error_naming<IoError>([&] { load_tokenizer(empty); }, "vocab.txt");
+  testing::expect_error_naming<IoError>([&] { load_tokenizer(empty); }, "vocab.txt");
 
   const auto dir = testing::fresh_dir("missing_merges");
   testing::write_file(dir / "vocab.json", testing::read_file(testing::gpt2_dir() / "vocab.json"));
-  expect_error_naming<IoError>([&] { load_tokenizer(dir); }, "merges.txt");
+  testing::expect_error_naming<IoError>([&] { load_tokenizer(dir); }, "merges.txt");
 
   testing::write_file(dir / "merges.txt", "#version: 0.2\n");
   testing::write_file(dir / "vocab.json", "this is not JSON");
-  expect_error_naming<IoError>([&] { load_tokenizer(dir); }, (dir / "vocab.json").string());
+  testing::expect_error_naming<IoError>([&] { load_tokenizer(dir); },
+                                        (dir / "vocab.json").string());
   testing::write_file(dir / "vocab.json", "[1, 2]");
-  expect_error_naming<IoError>([&] { load_tokenizer(dir); }, "vocab.json");
+  testing::expect_error_naming<IoError>([&] { load_tokenizer(dir); }, "vocab.json");
 
   testing::write_file(dir / "vocab.json", R"({"<|endoftext|>": 0})");
   testing::write_file(dir / "config.json", "{garbled");
-  expect_error_naming<IoError>([&] { load_tokenizer(dir); }, "config.json");
+  testing::expect_error_naming<IoError>([&] { load_tokenizer(dir); }, "config.json");
 
   const auto bert = testing::fresh_dir("bad_vocab_txt");
   testing::write_file(bert / "vocab.txt", "[PAD]\n[UNK]\n[CLS]\n[SEP]\n\xff\xfe\n");
-  expect_error_naming<IoError>([&] { load_tokenizer(bert); }, "vocab.txt line 5");
+  testing::expect_error_naming<IoError>([&] { load_tokenizer(bert); }, "vocab.txt line 5");
 }
 
 TEST(EncodeLines, KeepsOrderAndSplitsPairsAtTheFirstTab) {
@@ -119,7 +110,7 @@ TEST(EncodeLines, ErrorsNameTheLine) {
   const auto tok = load_tokenizer(testing::gpt2_dir());
   std::vector<std::string> lines(100, "fine");
   lines[41] = "bad \xc3";
-  expect_error_naming<InputError>([&] { encode_lines(*tok, lines); }, "line 42");
+  testing::expect_error_naming<InputError>([&] { encode_lines(*tok, lines); }, "line 42");
 }
 
 TEST(CopyTokenizerFiles, CopiesVocabularyAndConfigs) {
@@ -137,7 +128,7 @@ TEST(CopyTokenizerFiles, CopiesVocabularyAndConfigs) {
   EXPECT_FALSE(fs::exists(to / "model.safetensors"));
   EXPECT_EQ(load_tokenizer(to)->encode_text("Hello world"),
             load_tokenizer(testing::gpt2_dir())->encode_text("Hello world"));
-  expect_error_naming<IoError>(
+  testing::expect_error_naming<IoError>(
       [] { copy_tokenizer_files(testing::fresh_dir("copy_empty"), testing::fresh_dir("x")); },
       "copy_empty");
 }

@@ -13,12 +13,9 @@ namespace {
 
 const char* kind_name(TokenizerKind kind) {
   switch (kind) {
-    case TokenizerKind::WordPiece:
-      return "wordpiece";
-    case TokenizerKind::Gpt2Bpe:
-      return "gpt2";
-    case TokenizerKind::RobertaBpe:
-      return "roberta";
+    case TokenizerKind::WordPiece: return "wordpiece";
+    case TokenizerKind::Gpt2Bpe: return "gpt2";
+    case TokenizerKind::RobertaBpe: return "roberta";
   }
   return "?";
 }

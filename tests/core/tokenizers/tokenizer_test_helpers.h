@@ -1,5 +1,7 @@
 #pragma once
 // Shared set-up of the tokenizer tests: fixture paths and throw-away model directories.
+#include <gtest/gtest.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -25,5 +27,16 @@ std::filesystem::path roberta_from_gpt2_dir();
 // contractions, numbers, accents, CJK, emoji, runs of spaces) for training tests; the same
 // for the same seed.
 std::vector<std::string> synthetic_corpus(size_t bytes, uint32_t seed);
+
+// Runs `f`, expecting an exception of type E whose message contains `needle`.
+template <typename E, typename F>
+void expect_error_naming(F f, const std::string& needle) {
+  try {
+    f();
+    ADD_FAILURE() << "no exception; expected one naming " << needle;
+  } catch (const E& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
 
 }  // namespace adamix::text::testing

@@ -155,35 +155,27 @@ TEST(TrainByteBpe, SameInputSameBytes) {
   }
 }
 
-template <typename E, typename F>
-void expect_error_naming(F f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected one naming " << needle;
-  } catch (const E& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
-
 TEST(TrainByteBpe, BadOptionsAndCorpora) {
   BpeTrainingOptions options;
   options.vocab_size = 256;
-  expect_error_naming<ConfigError>([&] { learn_byte_bpe(hug_lines(), options); },
-                                   "vocab_size 256 is smaller than the 257 tokens");
+  testing::expect_error_naming<ConfigError>([&] { learn_byte_bpe(hug_lines(), options); },
+                                            "vocab_size 256 is smaller than the 257 tokens");
   options.vocab_size = 1000;
-  expect_error_naming<ConfigError>([&] { learn_byte_bpe({}, options); }, "empty");
-  expect_error_naming<ConfigError>([&] { learn_byte_bpe({"", ""}, options); }, "empty");
-  expect_error_naming<InputError>(
+  testing::expect_error_naming<ConfigError>([&] { learn_byte_bpe({}, options); }, "empty");
+  testing::expect_error_naming<ConfigError>([&] { learn_byte_bpe({"", ""}, options); }, "empty");
+  testing::expect_error_naming<InputError>(
       [&] {
         learn_byte_bpe({"ok", "bad \xff"}, options);
       },
       "training text 2");
   options.templates = BpeTemplate::Roberta;
   options.special_tokens = {"<s>", "<pad>"};
-  expect_error_naming<ConfigError>([&] { learn_byte_bpe(hug_lines(), options); }, "'</s>'");
+  testing::expect_error_naming<ConfigError>([&] { learn_byte_bpe(hug_lines(), options); },
+                                            "'</s>'");
   options.special_tokens = {};
   options.min_frequency = -1;
-  expect_error_naming<ConfigError>([&] { learn_byte_bpe(hug_lines(), options); }, "min_frequency");
+  testing::expect_error_naming<ConfigError>([&] { learn_byte_bpe(hug_lines(), options); },
+                                            "min_frequency");
 }
 
 TEST(TrainByteBpe, TwoMegabytesInAFewSeconds) {

@@ -146,37 +146,33 @@ TEST(TrainWordPiece, SameInputSameBytes) {
   EXPECT_EQ(testing::read_file(a / "vocab.txt"), testing::read_file(b / "vocab.txt"));
 }
 
-template <typename E, typename F>
-void expect_error_naming(F f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected one naming " << needle;
-  } catch (const E& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
-
 TEST(TrainWordPiece, BadOptionsAndCorpora) {
   WordPieceTrainingOptions options;
   options.vocab_size = 15;  // 5 specials + 7 characters + 4 "##" forms = 16
-  expect_error_naming<ConfigError>([&] { learn_wordpiece(hug_lines(), options); },
-                                   "vocab_size 15 is smaller than the 16 tokens");
+  testing::expect_error_naming<ConfigError>([&] { learn_wordpiece(hug_lines(), options); },
+                                            "vocab_size 15 is smaller than the 16 tokens");
   options.vocab_size = 100;
-  expect_error_naming<ConfigError>([&] { learn_wordpiece({}, options); }, "empty");
-  expect_error_naming<ConfigError>([&] { learn_wordpiece({" \t ", "\u0001"}, options); }, "empty");
-  expect_error_naming<InputError>(
+  testing::expect_error_naming<ConfigError>([&] { learn_wordpiece({}, options); }, "empty");
+  testing::expect_error_naming<ConfigError>(
+      [&] {
+        learn_wordpiece({" \t ", "\u0001"}, options);
+      },
+      "empty");
+  testing::expect_error_naming<InputError>(
       [&] {
         learn_wordpiece({"ok", "ok", "\xc3"}, options);
       },
       "training text 3");
   options.special_tokens = {"[PAD]", "[CLS]", "[SEP]"};
-  expect_error_naming<ConfigError>([&] { learn_wordpiece(hug_lines(), options); }, "'[UNK]'");
+  testing::expect_error_naming<ConfigError>([&] { learn_wordpiece(hug_lines(), options); },
+                                            "'[UNK]'");
   options.special_tokens = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MA\nSK]"};
-  expect_error_naming<ConfigError>([&] { learn_wordpiece(hug_lines(), options); }, "line break");
+  testing::expect_error_naming<ConfigError>([&] { learn_wordpiece(hug_lines(), options); },
+                                            "line break");
   options.special_tokens = {"[PAD]", "[UNK]", "[CLS]", "[SEP]"};
   options.limit_alphabet = -1;
-  expect_error_naming<ConfigError>([&] { learn_wordpiece(hug_lines(), options); },
-                                   "limit_alphabet");
+  testing::expect_error_naming<ConfigError>([&] { learn_wordpiece(hug_lines(), options); },
+                                            "limit_alphabet");
 }
 
 }  // namespace
