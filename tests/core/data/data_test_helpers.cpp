@@ -36,4 +36,11 @@ std::string read_file(const fs::path& path) {
   return buffer.str();
 }
 
+LoadedTask load_synthetic(const std::filesystem::path& dir) {
+  TaskOptions task;
+  task.name = "synthetic";
+  task.dir = dir;
+  return load_task(task);
+}
+
 }  // namespace adamix::data::testing

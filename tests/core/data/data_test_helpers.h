@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/data/glue.h"
+
 namespace adamix::data::testing {
 
 // tests/fixtures/glue/<task folder>, e.g. glue_dir("MNLI").
@@ -33,5 +35,8 @@ void expect_error_naming(F f, std::initializer_list<std::string_view> needles) {
     }
   }
 }
+
+// A synthetic task folder (make-task or the synthetic language) loaded as load_task does.
+LoadedTask load_synthetic(const std::filesystem::path& dir);
 
 }  // namespace adamix::data::testing

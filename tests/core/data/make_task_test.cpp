@@ -30,13 +30,6 @@ MakeTaskOptions options_for(const std::string& kind, const fs::path& out,
   return options;
 }
 
-LoadedTask load_synthetic(const fs::path& dir) {
-  TaskOptions task;
-  task.name = "synthetic";
-  task.dir = dir;
-  return load_task(task);
-}
-
 std::vector<std::string> words_of(const std::string& sentence) {
   std::istringstream in(sentence);
   std::vector<std::string> words;
@@ -79,7 +72,7 @@ TEST(MakeTask, SingleLoadsBackBalancedAndLearnableFromCounts) {
   MakeTaskOptions options = options_for("single", dir);
   options.num_labels = 3;
   const TaskSpec spec = make_task(options);
-  const LoadedTask task = load_synthetic(dir);
+  const LoadedTask task = testing::load_synthetic(dir);
   EXPECT_EQ(task.spec.name, "synthetic-single");
   EXPECT_EQ(task.spec.labels, spec.labels);
   EXPECT_EQ(task.spec.labels, (std::vector<std::string>{"0", "1", "2"}));
@@ -109,7 +102,7 @@ TEST(MakeTask, SingleLoadsBackBalancedAndLearnableFromCounts) {
 TEST(MakeTask, NoSingleTokenGivesTheLabelAway) {
   const auto dir = testing::fresh_dir("single_probe") / "task";
   make_task(options_for("single", dir));
-  const LoadedTask task = load_synthetic(dir);
+  const LoadedTask task = testing::load_synthetic(dir);
   EXPECT_EQ(task.spec.metrics.size(), 3u);  // binary: accuracy, f1, mcc
   // Best accuracy of "label = 1 iff word w occurs" (or its negation), over all words.
   std::set<std::string> vocabulary;
@@ -137,7 +130,7 @@ TEST(MakeTask, PairLabelsFollowTheSharedKeyword) {
     MakeTaskOptions options = options_for("pair", dir);
     options.num_labels = labels;
     make_task(options);
-    const LoadedTask task = load_synthetic(dir);
+    const LoadedTask task = testing::load_synthetic(dir);
     EXPECT_TRUE(task.spec.pair);
     ASSERT_EQ(task.spec.num_outputs(), labels);
     const auto keywords = nlohmann::json::parse(testing::read_file(dir / "task.json"))
@@ -179,7 +172,7 @@ TEST(MakeTask, PairLabelsFollowTheSharedKeyword) {
 TEST(MakeTask, RegressionScoresFromCountsOverGpt2Vocabulary) {
   const auto dir = testing::fresh_dir("regression") / "task";
   make_task(options_for("regression", dir, testing::gpt2_dir()));
-  const LoadedTask task = load_synthetic(dir);
+  const LoadedTask task = testing::load_synthetic(dir);
   EXPECT_TRUE(task.spec.regression);
   EXPECT_EQ(task.spec.main_metric, metrics::Metric::Pearson);
   const auto keywords = nlohmann::json::parse(testing::read_file(dir / "task.json"))
@@ -219,7 +212,7 @@ TEST(MakeTask, WorksOverMakeModelsSyntheticTokenizers) {
     for (const char* task_kind : {"single", "pair", "regression"}) {
       const auto out = testing::fresh_dir("synthetic_task") / task_kind;
       make_task(options_for(task_kind, out, model));
-      const LoadedTask task = load_synthetic(out);
+      const LoadedTask task = testing::load_synthetic(out);
       const TokenizedSplit tokens = tokenize_split(*tokenizer, task.train, 128, task.spec.pair);
       // Every word is one token: the length is the words plus the special tokens.
       const std::string_view nothing;

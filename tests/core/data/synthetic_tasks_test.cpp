@@ -38,13 +38,6 @@ LanguageTaskOptions small_options() {
   return options;
 }
 
-LoadedTask load_synthetic(const fs::path& dir) {
-  TaskOptions task;
-  task.name = "synthetic";
-  task.dir = dir;
-  return load_task(task);
-}
-
 std::string folder_bytes(const fs::path& dir) {
   std::string all;
   for (const auto& entry : fs::directory_iterator(dir)) {
@@ -68,7 +61,7 @@ TEST(SyntheticTasks, FoldersLoadWithTheirLabelsAndMainMetric) {
   for (LanguageTask kind : kGlueLike) {
     const auto dir = testing::fresh_dir(std::string("load_") + to_string(kind)) / "task";
     const TaskSpec written = write_language_task(language(), kind, small_options(), dir);
-    const LoadedTask task = load_synthetic(dir);
+    const LoadedTask task = testing::load_synthetic(dir);
     const auto& [pair, regression, outputs, main_metric] = expected.at(kind);
     EXPECT_EQ(task.spec.name, std::string("synthetic-") + to_string(kind));
     EXPECT_EQ(task.spec.pair, pair) << to_string(kind);
@@ -162,7 +155,7 @@ TEST(SyntheticTasks, NoSingleWordGivesTheSentimentAway) {
   LanguageTaskOptions options = small_options();
   options.size = 1000;
   write_language_task(language(), LanguageTask::Sentiment, options, dir);
-  const LoadedTask task = load_synthetic(dir);
+  const LoadedTask task = testing::load_synthetic(dir);
   std::map<std::string, std::pair<int64_t, int64_t>> with;  // word -> (positive, all)
   for (const Example& e : task.train.examples) {
     std::set<std::string> words;
@@ -232,7 +225,7 @@ TEST(SyntheticTasks, CorruptedSentencesAreNeverGrammatical) {
   LanguageTaskOptions options = small_options();
   options.size = 1000;
   write_language_task(language(), LanguageTask::Acceptability, options, dir);
-  const LoadedTask task = load_synthetic(dir);
+  const LoadedTask task = testing::load_synthetic(dir);
   std::set<std::string> grammatical;
   Rng rng(5);
   for (int i = 0; i < 20000; ++i) grammatical.insert(language().sentence(rng).text());
@@ -258,7 +251,8 @@ TEST(SyntheticTasks, LabelNoiseChangesOnlyTrainLabels) {
   write_language_task(language(), LanguageTask::Entailment, options, root / "clean");
   options.label_noise = 0.2;
   write_language_task(language(), LanguageTask::Entailment, options, root / "noisy");
-  const LoadedTask clean = load_synthetic(root / "clean"), noisy = load_synthetic(root / "noisy");
+  const LoadedTask clean = testing::load_synthetic(root / "clean"),
+                   noisy = testing::load_synthetic(root / "noisy");
   int64_t changed = 0;
   for (size_t i = 0; i < clean.train.examples.size(); ++i) {
     ASSERT_EQ(clean.train.examples[i].text_a, noisy.train.examples[i].text_a);
@@ -311,7 +305,7 @@ TEST(SyntheticTasks, CorpusTrainsRealTokenizersThatCoverTheTasks) {
   text::train_byte_bpe(lines, bpe, root / "gpt2");
 
   write_language_task(language(), LanguageTask::Paraphrase, small_options(), root / "task");
-  const LoadedTask task = load_synthetic(root / "task");
+  const LoadedTask task = testing::load_synthetic(root / "task");
   for (const char* model : {"bert", "gpt2"}) {
     const auto tokenizer = text::load_tokenizer(root / model);
     const TokenizedSplit tokens = tokenize_split(*tokenizer, task.train, 512, true);
@@ -352,7 +346,7 @@ TEST(SyntheticTasks, DataToTextHasSeveralReferencesPerMr) {
   EXPECT_LE(rows, 3 * 300);
   const auto doc = nlohmann::json::parse(testing::read_file(dir / "task.json"));
   EXPECT_EQ(doc.at("format"), "adamix-synthetic-data-to-text");
-  expect_error_naming<ConfigError>([&] { load_synthetic(dir); }, {"format"});
+  expect_error_naming<ConfigError>([&] { testing::load_synthetic(dir); }, {"format"});
 }
 
 TEST(SyntheticTasks, SmallestVocabularyAndDeepestSentencesWork) {
@@ -364,7 +358,7 @@ TEST(SyntheticTasks, SmallestVocabularyAndDeepestSentencesWork) {
     for (LanguageTask kind : kGlueLike) {
       const auto dir = testing::fresh_dir("edge_" + std::to_string(depth)) / to_string(kind);
       write_language_task(lang, kind, options, dir);
-      EXPECT_EQ(load_synthetic(dir).train.examples.size(), 40u) << to_string(kind);
+      EXPECT_EQ(testing::load_synthetic(dir).train.examples.size(), 40u) << to_string(kind);
     }
   }
 }
