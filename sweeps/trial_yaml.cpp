@@ -9,68 +9,12 @@
 #include "core/error.h"
 #include "core/io/atomic_file.h"
 #include "sweeps/yaml_path.h"
+#include "sweeps/yaml_reader.h"
 
 namespace adamix::sweeps {
 namespace {
 
 using config::TrialConfig;
-
-// Reads typed values out of YAML nodes; every error names source:line and the dotted key.
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
-                         const std::string& message) const {
-    throw ConfigError(location(source_, node) + ": " + key + ": " + message);
-  }
-
-  void only_keys(const YAML::Node& map, const std::string& prefix,
-                 const std::set<std::string>& allowed) const {
-    if (!map.IsMap()) fail(map, prefix.empty() ? "(top level)" : prefix, "expected a mapping");
-    for (const auto& entry : map) {
-      const auto key = entry.first.as<std::string>();
-      if (!allowed.count(key)) {
-        std::string known;
-        for (const auto& k : allowed) known += (known.empty() ? "" : ", ") + k;
-        fail(entry.first, prefix.empty() ? key : prefix + "." + key,
-             "unknown key (expected one of " + known + ")");
-      }
-    }
-  }
-
-  std::string text(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar()) fail(node, key, "expected a single value");
-    return node.Scalar();
-  }
-
-  int64_t integer(const YAML::Node& node, const std::string& key) const {
-    const auto value = text(node, key);
-    const auto parsed = parse_integer(value);
-    if (!parsed) fail(node, key, "expected an integer, got '" + value + "'");
-    return *parsed;
-  }
-
-  double number(const YAML::Node& node, const std::string& key) const {
-    const auto value = text(node, key);
-    const auto parsed = parse_number(value);
-    if (!parsed) fail(node, key, "expected a number, got '" + value + "'");
-    return *parsed;
-  }
-
-  // Runs `parse` and re-throws its ConfigError with the node's line in front.
-  template <class F>
-  auto with_line(const YAML::Node& node, F&& parse) const {
-    try {
-      return parse();
-    } catch (const ConfigError& e) {
-      throw ConfigError(location(source_, node) + ": " + e.what());
-    }
-  }
-
- private:
-  std::string source_;
-};
 
 void module_defaults(peft::PeftModule module, peft::PeftOptions& method) {
   // METHOD.md: adapters r = 16 (RoBERTa-large GLUE row); LoRA r = 8, alpha = 16 for GLUE,
@@ -81,14 +25,14 @@ void module_defaults(peft::PeftModule module, peft::PeftOptions& method) {
   method.expert_init = lora ? peft::ExpertInit::Identical : peft::ExpertInit::Independent;
 }
 
-void read_task(const Reader& r, const YAML::Node& node, data::TaskOptions& task) {
+void read_task(const YamlReader& r, const YAML::Node& node, data::TaskOptions& task) {
   r.only_keys(node, "task", {"name", "dir", "max_length"});
   if (node["name"]) task.name = r.text(node["name"], "task.name");
   if (node["dir"]) task.dir = r.text(node["dir"], "task.dir");
   if (node["max_length"]) task.max_length = r.integer(node["max_length"], "task.max_length");
 }
 
-void read_method(const Reader& r, const YAML::Node& node, peft::PeftOptions& m) {
+void read_method(const YamlReader& r, const YAML::Node& node, peft::PeftOptions& m) {
   r.only_keys(node, "method",
               {"module", "size", "alpha", "placement", "experts", "share", "routing", "consistency",
                "expert_init", "inference", "load_balance"});
@@ -122,11 +66,12 @@ void read_method(const Reader& r, const YAML::Node& node, peft::PeftOptions& m) 
   if (node["load_balance"]) m.load_balance = r.number(node["load_balance"], "method.load_balance");
 }
 
-void read_train(const Reader& r, const YAML::Node& node, train::TrainOptions& t) {
-  r.only_keys(node, "train",
-              {"epochs", "batch_size", "lr", "weight_decay", "warmup_ratio", "warmup_steps",
-               "max_grad_norm", "eval_every", "checkpoint_every", "seed", "grad_accum",
-               "label_smoothing", "max_steps", "adam_beta1", "adam_beta2", "adam_eps"});
+void read_train(const YamlReader& r, const YAML::Node& node, train::TrainOptions& t) {
+  r.only_keys(
+      node, "train",
+      {"epochs", "batch_size", "lr", "weight_decay", "warmup_ratio", "warmup_steps",
+       "max_grad_norm", "eval_every", "checkpoint_every", "seed", "grad_accum", "label_smoothing",
+       "max_steps", "adam_beta1", "adam_beta2", "adam_eps", "lr_schedule"});
   const auto integer = [&](const char* key, int64_t& field) {
     if (node[key]) field = r.integer(node[key], std::string("train.") + key);
   };
@@ -139,6 +84,9 @@ void read_train(const Reader& r, const YAML::Node& node, train::TrainOptions& t)
   number("weight_decay", t.weight_decay);
   number("warmup_ratio", t.warmup_ratio);
   integer("warmup_steps", t.warmup_steps);
+  if (const auto n = node["lr_schedule"])
+    t.lr_schedule =
+        r.with_line(n, [&] { return train::parse_lr_schedule(r.text(n, "train.lr_schedule")); });
   number("max_grad_norm", t.max_grad_norm);
   if (const auto n = node["eval_every"]) {
     if (n.IsScalar() && n.Scalar() == "epoch") {
@@ -162,29 +110,46 @@ void read_train(const Reader& r, const YAML::Node& node, train::TrainOptions& t)
   number("adam_eps", t.adam_eps);
 }
 
-// Shortest decimal text that reads back as the same double.
-std::string exact_number(double value) {
-  char buffer[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  std::string text = buffer;
-  if (text.find_first_of(".en") == std::string::npos) text += ".0";  // stays a float in YAML
-  return text;
-}
-
 }  // namespace
 
-TrialConfig parse_trial_yaml(const std::string& text, const std::string& source) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(source + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+void read_train_options(const YAML::Node& node, const std::string& source,
+                        train::TrainOptions& options) {
+  read_train(YamlReader(source), node, options);
+}
+
+void write_train_options(YAML::Emitter& out, const train::TrainOptions& t) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "epochs" << YAML::Value << t.epochs;
+  out << YAML::Key << "batch_size" << YAML::Value << t.batch_size;
+  out << YAML::Key << "lr" << YAML::Value << exact_number(t.lr);
+  out << YAML::Key << "weight_decay" << YAML::Value << exact_number(t.weight_decay);
+  out << YAML::Key << "warmup_ratio" << YAML::Value << exact_number(t.warmup_ratio);
+  out << YAML::Key << "warmup_steps" << YAML::Value << t.warmup_steps;
+  // Only when not the default: trial ids hash this text, so configs written before the key
+  // existed (all linear) keep their ids. Reading an absent key gives linear, so it round-trips.
+  if (t.lr_schedule != train::LrSchedule::Linear)
+    out << YAML::Key << "lr_schedule" << YAML::Value << train::to_string(t.lr_schedule);
+  out << YAML::Key << "max_grad_norm" << YAML::Value << exact_number(t.max_grad_norm);
+  out << YAML::Key << "eval_every" << YAML::Value;
+  if (t.eval_every == 0) {
+    out << "epoch";
+  } else {
+    out << t.eval_every;
   }
-  Reader r(source);
-  if (!root.IsDefined() || root.IsNull()) throw ConfigError(source + ": empty trial config");
+  out << YAML::Key << "checkpoint_every" << YAML::Value << t.checkpoint_every;
+  out << YAML::Key << "seed" << YAML::Value << t.seed;
+  out << YAML::Key << "grad_accum" << YAML::Value << t.grad_accum;
+  out << YAML::Key << "label_smoothing" << YAML::Value << exact_number(t.label_smoothing);
+  out << YAML::Key << "max_steps" << YAML::Value << t.max_steps;
+  out << YAML::Key << "adam_beta1" << YAML::Value << exact_number(t.adam_beta1);
+  out << YAML::Key << "adam_beta2" << YAML::Value << exact_number(t.adam_beta2);
+  out << YAML::Key << "adam_eps" << YAML::Value << exact_number(t.adam_eps);
+  out << YAML::EndMap;
+}
+
+TrialConfig parse_trial_yaml(const std::string& text, const std::string& source) {
+  const auto root = load_yaml_text(text, source, "trial config");
+  YamlReader r(source);
   r.only_keys(root, "", {"recipe", "model", "task", "method", "train", "device", "precision"});
   TrialConfig config;
   if (const auto n = root["recipe"])
@@ -237,30 +202,8 @@ std::string to_yaml(const TrialConfig& c) {
   out << YAML::Key << "load_balance" << YAML::Value << exact_number(m.load_balance);
   out << YAML::EndMap;
 
-  const auto& t = c.train;
-  out << YAML::Key << "train" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "epochs" << YAML::Value << t.epochs;
-  out << YAML::Key << "batch_size" << YAML::Value << t.batch_size;
-  out << YAML::Key << "lr" << YAML::Value << exact_number(t.lr);
-  out << YAML::Key << "weight_decay" << YAML::Value << exact_number(t.weight_decay);
-  out << YAML::Key << "warmup_ratio" << YAML::Value << exact_number(t.warmup_ratio);
-  out << YAML::Key << "warmup_steps" << YAML::Value << t.warmup_steps;
-  out << YAML::Key << "max_grad_norm" << YAML::Value << exact_number(t.max_grad_norm);
-  out << YAML::Key << "eval_every" << YAML::Value;
-  if (t.eval_every == 0) {
-    out << "epoch";
-  } else {
-    out << t.eval_every;
-  }
-  out << YAML::Key << "checkpoint_every" << YAML::Value << t.checkpoint_every;
-  out << YAML::Key << "seed" << YAML::Value << t.seed;
-  out << YAML::Key << "grad_accum" << YAML::Value << t.grad_accum;
-  out << YAML::Key << "label_smoothing" << YAML::Value << exact_number(t.label_smoothing);
-  out << YAML::Key << "max_steps" << YAML::Value << t.max_steps;
-  out << YAML::Key << "adam_beta1" << YAML::Value << exact_number(t.adam_beta1);
-  out << YAML::Key << "adam_beta2" << YAML::Value << exact_number(t.adam_beta2);
-  out << YAML::Key << "adam_eps" << YAML::Value << exact_number(t.adam_eps);
-  out << YAML::EndMap;
+  out << YAML::Key << "train" << YAML::Value;
+  write_train_options(out, c.train);
 
   out << YAML::Key << "device" << YAML::Value << c.device;
   out << YAML::Key << "precision" << YAML::Value << config::to_string(c.precision);

@@ -9,6 +9,11 @@
 
 #include "core/config/trial_config.h"
 
+namespace YAML {  // yaml-cpp; declared only, so includers of this header need not see yaml-cpp
+class Node;
+class Emitter;
+}  // namespace YAML
+
 namespace adamix::sweeps {
 
 // `source` names the text in errors ("trial.yaml:12: method.experts: expected an integer ...").
@@ -19,7 +24,18 @@ config::TrialConfig parse_trial_yaml(const std::string& text, const std::string&
 config::TrialConfig load_trial_yaml(const std::filesystem::path& path);
 
 // The resolved config with every field, in a fixed order: parse_trial_yaml(to_yaml(c)) == c,
-// and equal configs give equal text (trial ids hash it).
+// and equal configs give equal text (trial ids hash it). train.lr_schedule is written only when
+// not linear, so trials resolved before it existed keep their ids.
 std::string to_yaml(const config::TrialConfig& config);
+
+// The `train:` block alone, for other configs that embed one (a pretrain config): reads `node` (a
+// mapping) over `options`, keys absent keep their value; errors as parse_trial_yaml's
+// ("pre.yaml:7: train.lr: expected a number, got 'fast'").
+//
+//   read_train_options(root["train"], "pre.yaml", options.train);
+void read_train_options(const YAML::Node& node, const std::string& source,
+                        train::TrainOptions& options);
+// Emits the block's mapping (the value after `train:`) exactly as to_yaml writes it.
+void write_train_options(YAML::Emitter& out, const train::TrainOptions& options);
 
 }  // namespace adamix::sweeps

@@ -5,12 +5,19 @@
 
 namespace adamix::train {
 
-double LinearSchedule::lr(int64_t step) const {
+double Schedule::lr(int64_t step) const {
   if (step < warmup_steps)
     return base_lr * static_cast<double>(step) /
            static_cast<double>(std::max<int64_t>(1, warmup_steps));
-  const double remaining = static_cast<double>(total_steps - step) /
-                           static_cast<double>(std::max<int64_t>(1, total_steps - warmup_steps));
+  const double decay_steps = static_cast<double>(std::max<int64_t>(1, total_steps - warmup_steps));
+  if (kind == LrSchedule::Cosine) {
+    // HF's lr_lambda with num_cycles 0.5: cos(pi * num_cycles * 2 * progress). Like HF, progress
+    // is not clamped, so steps past total_steps would rise again (the trainer never asks for them).
+    constexpr double kNumCycles = 0.5;
+    const double progress = static_cast<double>(step - warmup_steps) / decay_steps;
+    return base_lr * std::max(0.0, 0.5 * (1.0 + std::cos(M_PI * kNumCycles * 2.0 * progress)));
+  }
+  const double remaining = static_cast<double>(total_steps - step) / decay_steps;
   return base_lr * std::max(0.0, remaining);
 }
 
@@ -23,9 +30,10 @@ int64_t total_optimizer_steps(const TrainOptions& options, int64_t batches_per_e
   return options.epochs * optimizer_steps_per_epoch(options, batches_per_epoch);
 }
 
-LinearSchedule make_schedule(const TrainOptions& options, int64_t total_steps) {
-  LinearSchedule schedule;
+Schedule make_schedule(const TrainOptions& options, int64_t total_steps) {
+  Schedule schedule;
   schedule.base_lr = options.lr;
+  schedule.kind = options.lr_schedule;
   schedule.total_steps = total_steps;
   schedule.warmup_steps = options.warmup_steps > 0
                               ? options.warmup_steps

@@ -14,6 +14,21 @@ void require(bool ok, const std::string& field, const std::string& rule, double 
 
 }  // namespace
 
+const char* to_string(LrSchedule schedule) {
+  switch (schedule) {
+    case LrSchedule::Linear: return "linear";
+    case LrSchedule::Cosine: return "cosine";
+  }
+  return "?";
+}
+
+LrSchedule parse_lr_schedule(const std::string& text) {
+  if (text == "linear") return LrSchedule::Linear;
+  if (text == "cosine") return LrSchedule::Cosine;
+  throw ConfigError("train.lr_schedule: unknown value '" + text +
+                    "' (expected one of linear, cosine)");
+}
+
 void TrainOptions::validate() const {
   require(epochs >= 1, "epochs", ">= 1", static_cast<double>(epochs));
   require(batch_size >= 1, "batch_size", ">= 1", static_cast<double>(batch_size));

@@ -4,16 +4,27 @@
 //
 //   TrainOptions train;  // RoBERTa-large MNLI: lr 3e-4, 20 epochs, batch 64, ...
 #include <cstdint>
+#include <string>
 
 namespace adamix::train {
+
+// The learning rate after warmup: decays linearly to 0, or along half a cosine to 0.
+enum class LrSchedule { Linear, Cosine };
+
+const char* to_string(LrSchedule schedule);  // "linear" | "cosine"
+// ConfigError naming the value and the choices for anything else.
+LrSchedule parse_lr_schedule(const std::string& text);
 
 struct TrainOptions {
   int64_t epochs = 20;
   int64_t batch_size = 64;
   double lr = 3.0e-4;
-  double weight_decay = 0.1;     // decoupled (AdamW); not on biases and LayerNorm weights
-  double warmup_ratio = 0.06;    // share of all optimiser steps spent warming up linearly
-  int64_t warmup_steps = 0;      // > 0 overrides warmup_ratio (NLG recipes: 2000 steps)
+  double weight_decay = 0.1;   // decoupled (AdamW); not on biases and LayerNorm weights
+  double warmup_ratio = 0.06;  // share of all optimiser steps spent warming up linearly
+  int64_t warmup_steps = 0;    // > 0 overrides warmup_ratio (NLG recipes: 2000 steps)
+  // After warmup: linear decay to 0 (HF get_linear_schedule_with_warmup), or HF's
+  // get_cosine_schedule_with_warmup with num_cycles 0.5 (half a cosine down to 0).
+  LrSchedule lr_schedule = LrSchedule::Linear;
   double max_grad_norm = 1.0;    // 0 = no clipping
   int64_t eval_every = 0;        // evaluate every N optimiser steps; 0 = at each epoch's end
   int64_t checkpoint_every = 0;  // also checkpoint every N optimiser steps; 0 = at evaluations

@@ -1,11 +1,11 @@
 #pragma once
-// The training loop and nothing else (STYLE.md §5): it asks its options when to evaluate,
-// checkpoint and stop, and tells observers (checkpoint writer, metrics sink, progress line)
-// what happened. Loss (METHOD.md): CE (or MSE) on the first pass; with an adapter / LoRA
-// method and lambda > 0 a second pass with its own routes and dropout adds
-// lambda · consistency(z1, z2); learned-top1 adds its weighted load-balancing loss.
+// The training loop and nothing else (STYLE.md §5): AdamW steps over an Objective's loss
+// (objective.h: what is trained and how it is scored), with gradient accumulation, clipping and
+// the learning-rate schedule; it asks its options when to evaluate, checkpoint and stop, and
+// tells observers (checkpoint writer, metrics sink, progress line) what happened.
 //
-//   Trainer trainer(model, train_split, dev_splits, {spec.metrics, spec.main_metric}, options);
+//   ClassificationObjective objective(model, train_split, dev_splits, metric_spec, options);
+//   Trainer trainer(objective, options);
 //   trainer.add_observer(&checkpoints);
 //   trainer.restore(snapshot);  // optional: resume
 //   trainer.run();
@@ -19,11 +19,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/metrics/metric.h"
-#include "core/train/batch.h"
+#include "core/train/classification_objective.h"
 #include "core/train/lr_schedule.h"
+#include "core/train/objective.h"
 #include "core/train/optimizer.h"
-#include "core/train/task_model.h"
 #include "core/train/train_options.h"
 
 namespace adamix::train {
@@ -74,17 +73,15 @@ struct TrainerSnapshot {
   TrainingState state;
   NamedTensors params;  // trainable, CPU copies
   std::vector<std::pair<std::string, AdamState>> adam;
-  std::map<std::string, std::vector<uint8_t>> generators;  // "routing", "dropout"
-};
-
-struct MetricSpec {
-  std::vector<metrics::Metric> metrics;
-  metrics::Metric main_metric = metrics::Metric::Accuracy;  // read on the first eval split
+  std::map<std::string, std::vector<uint8_t>> generators;  // "dropout" + the objective's
 };
 
 class Trainer {
  public:
-  // `eval`: the dev splits; the main metric is read on the first.
+  // Keeps a reference to `objective`. Seeds LibTorch's default CPU generator (dropout) with
+  // options.seed.
+  Trainer(Objective& objective, const TrainOptions& options);
+  // A classification trial: owns a ClassificationObjective over these (kept by reference).
   Trainer(TaskModel& model, const data::TokenizedSplit& train,
           const std::vector<data::TokenizedSplit>& eval, MetricSpec metric_spec,
           const TrainOptions& options);
@@ -94,28 +91,27 @@ class Trainer {
   void restore(const TrainerSnapshot& snapshot);
   // Runs until every step is done or an observer asks to stop. Returns true when finished.
   bool run();
-  // One evaluation pass over every eval split, with routing draws that depend only on the
-  // seed and the evaluation's index, so evaluating never perturbs training.
+  // One evaluation pass (Objective::evaluate), which also tracks the best main score.
   EvalResult evaluate();
 
   const TrainingState& state() const { return state_; }
   int64_t total_steps() const { return total_steps_; }
   // The key of the main metric in EvalResult::metrics, e.g. "dev/accuracy".
-  std::string main_metric() const;
+  std::string main_metric() const { return objective_.main_metric(); }
 
  private:
+  Trainer(std::unique_ptr<Objective> owned, const TrainOptions& options);
+  void init();
   StepReport train_step(const std::vector<int64_t>& order, int64_t micro_batches);
   bool after_step(const StepReport& report, bool epoch_end);
   void checkpoint(bool is_best);
 
-  TaskModel& model_;
-  const data::TokenizedSplit& train_;
-  const std::vector<data::TokenizedSplit>& eval_;
-  MetricSpec metric_spec_;
+  std::unique_ptr<Objective> owned_objective_;  // set by the classification constructor
+  Objective& objective_;
   TrainOptions options_;
   int64_t batches_per_epoch_ = 0;
   int64_t total_steps_ = 0;
-  LinearSchedule schedule_;
+  Schedule schedule_;
   std::unique_ptr<torch::optim::AdamW> optimizer_;
   TrainingState state_;
   std::vector<TrainerObserver*> observers_;

@@ -1,6 +1,7 @@
 #include "sweeps/trial_yaml.h"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include "core/error.h"
 
@@ -161,6 +162,71 @@ train: {lr: 0.0001, eval_every: 7, seed: 3}
   EXPECT_EQ(again.train.lr, 0.0001);
   EXPECT_NE(text.find("lr: 0.0001\n"), std::string::npos) << text;
   EXPECT_NE(text.find("eval_every: 7"), std::string::npos);
+}
+
+TEST(TrialYaml, LrScheduleRoundTripsAndLinearIsNotWritten) {
+  const std::string base = "model: m\ntask: {name: rte, dir: d}\n";
+  const auto linear = parse_trial_yaml(base, "t.yaml");
+  EXPECT_EQ(linear.train.lr_schedule, train::LrSchedule::Linear);
+  // Absent when linear, so trial ids hashed before the key existed stay the same.
+  EXPECT_EQ(to_yaml(linear).find("lr_schedule"), std::string::npos) << to_yaml(linear);
+  EXPECT_EQ(to_yaml(parse_trial_yaml(base + "train: {lr_schedule: linear}\n", "t.yaml")),
+            to_yaml(linear));
+
+  const auto cosine = parse_trial_yaml(base + "train:\n  lr_schedule: cosine\n", "t.yaml");
+  EXPECT_EQ(cosine.train.lr_schedule, train::LrSchedule::Cosine);
+  const auto text = to_yaml(cosine);
+  EXPECT_NE(text.find("  lr_schedule: cosine\n"), std::string::npos) << text;
+  const auto again = parse_trial_yaml(text, "resolved.yaml");
+  EXPECT_EQ(again.train.lr_schedule, train::LrSchedule::Cosine);
+  EXPECT_EQ(to_yaml(again), text);
+}
+
+TEST(TrialYaml, BadLrScheduleNamesTheKeyAndLine) {
+  EXPECT_EQ(error_of("model: m\ntrain:\n  epochs: 2\n  lr_schedule: step\n"),
+            "t.yaml:4: train.lr_schedule: unknown value 'step' (expected one of linear, cosine)");
+  EXPECT_NE(error_of("model: m\ntrain: {lr_schedule: [cosine]}\n")
+                .find("t.yaml:2: train.lr_schedule: expected a single value"),
+            std::string::npos);
+}
+
+TEST(TrialYaml, TrainBlockReaderAndWriterAreTheTrialOnes) {
+  const auto root = YAML::Load("name: pre\ntrain:\n  lr: 1.0e-3\n  lr_schedule: cosine\n");
+  train::TrainOptions options;
+  options.epochs = 5;  // absent keys keep their value
+  read_train_options(root["train"], "pre.yaml", options);
+  EXPECT_EQ(options.epochs, 5);
+  EXPECT_DOUBLE_EQ(options.lr, 1e-3);
+  EXPECT_EQ(options.lr_schedule, train::LrSchedule::Cosine);
+
+  const auto error_in = [](const std::string& text) {
+    train::TrainOptions o;
+    try {
+      read_train_options(YAML::Load(text)["train"], "pre.yaml", o);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error_in("train:\n  lr: fast\n"),
+            "pre.yaml:2: train.lr: expected a number, got 'fast'");
+  EXPECT_NE(error_in("train:\n  lrr: 1\n").find("pre.yaml:2: train.lrr: unknown key"),
+            std::string::npos);
+
+  // The writer gives exactly the trial's `train:` block.
+  config::TrialConfig c;
+  c.model = "m";
+  c.train = options;
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "train" << YAML::Value;
+  write_train_options(out, c.train);
+  out << YAML::EndMap;
+  const std::string block = std::string(out.c_str()) + "\n";
+  EXPECT_NE(to_yaml(c).find(block), std::string::npos) << block << "\n---\n" << to_yaml(c);
+  train::TrainOptions back;
+  read_train_options(YAML::Load(block)["train"], "block.yaml", back);
+  EXPECT_EQ(back.epochs, 5);
+  EXPECT_EQ(back.lr_schedule, train::LrSchedule::Cosine);
 }
 
 }  // namespace

@@ -10,17 +10,50 @@
 namespace adamix::train {
 namespace {
 
-TEST(LinearSchedule, MatchesHfLinearScheduleWithWarmup) {
-  const LinearSchedule s{1.0, 10, 100};
+TEST(Schedule, LinearMatchesHfLinearScheduleWithWarmup) {
+  const Schedule s{1.0, 10, 100};
   EXPECT_DOUBLE_EQ(s.lr(0), 0.0);  // HF: the first optimiser step of a warmup has lr 0
   EXPECT_DOUBLE_EQ(s.lr(5), 0.5);
   EXPECT_DOUBLE_EQ(s.lr(10), 1.0);
   EXPECT_DOUBLE_EQ(s.lr(55), 0.5);
   EXPECT_DOUBLE_EQ(s.lr(100), 0.0);
-  EXPECT_DOUBLE_EQ((LinearSchedule{2.0, 0, 4}).lr(0), 2.0);
+  EXPECT_DOUBLE_EQ((Schedule{2.0, 0, 4}).lr(0), 2.0);
+  EXPECT_EQ(s.kind, LrSchedule::Linear);
 }
 
-TEST(LinearSchedule, StepsAndWarmupFromOptions) {
+// Hand-computed from HF's _get_cosine_schedule_with_warmup_lr_lambda (num_cycles 0.5):
+// step < warmup: step / warmup; after: max(0, 0.5 (1 + cos(pi · 2 · 0.5 · progress))) with
+// progress = (step - warmup) / (total - warmup).
+TEST(Schedule, CosineMatchesHfCosineScheduleWithWarmup) {
+  const Schedule s{2.0, 10, 110, LrSchedule::Cosine};
+  EXPECT_DOUBLE_EQ(s.lr(0), 0.0);
+  EXPECT_DOUBLE_EQ(s.lr(5), 0.5 * 2.0);
+  EXPECT_DOUBLE_EQ(s.lr(10), 2.0);                         // progress 0: cos 0 = 1
+  EXPECT_NEAR(s.lr(35), 2.0 * 0.8535533905932737, 1e-12);  // progress 1/4: (1 + cos(pi/4)) / 2
+  EXPECT_NEAR(s.lr(60), 0.5 * 2.0, 1e-12);                 // progress 1/2: cos(pi/2) = 0
+  EXPECT_NEAR(s.lr(110), 0.0, 1e-12);                      // progress 1: cos(pi) = -1
+  EXPECT_NEAR((Schedule{1.0, 0, 4, LrSchedule::Cosine}).lr(0), 1.0, 1e-12);
+}
+
+TEST(Schedule, KindAndNamesFromOptions) {
+  TrainOptions o;
+  EXPECT_EQ(make_schedule(o, 100).kind, LrSchedule::Linear);
+  o.lr_schedule = LrSchedule::Cosine;
+  EXPECT_EQ(make_schedule(o, 100).kind, LrSchedule::Cosine);
+  EXPECT_STREQ(to_string(LrSchedule::Linear), "linear");
+  EXPECT_STREQ(to_string(LrSchedule::Cosine), "cosine");
+  EXPECT_EQ(parse_lr_schedule("cosine"), LrSchedule::Cosine);
+  EXPECT_EQ(parse_lr_schedule("linear"), LrSchedule::Linear);
+  try {
+    parse_lr_schedule("step");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(),
+                 "train.lr_schedule: unknown value 'step' (expected one of linear, cosine)");
+  }
+}
+
+TEST(Schedule, StepsAndWarmupFromOptions) {
   TrainOptions o;
   o.epochs = 3;
   o.grad_accum = 4;

@@ -1,0 +1,103 @@
+#include "core/train/classification_objective.h"
+
+#include "core/error.h"
+#include "core/peft/consistency.h"
+#include "core/train/generator_state.h"
+
+namespace adamix::train {
+namespace {
+
+bool uses_consistency(const peft::PeftOptions& method) {
+  return method.consistency > 0 &&
+         (method.module == peft::PeftModule::Adapter || method.module == peft::PeftModule::Lora);
+}
+
+}  // namespace
+
+ClassificationObjective::ClassificationObjective(TaskModel& model,
+                                                 const data::TokenizedSplit& train,
+                                                 const std::vector<data::TokenizedSplit>& eval,
+                                                 MetricSpec metric_spec,
+                                                 const TrainOptions& options)
+    : model_(model),
+      train_(train),
+      eval_(eval),
+      metric_spec_(std::move(metric_spec)),
+      batch_size_(options.batch_size),
+      label_smoothing_(options.label_smoothing),
+      seed_(options.seed) {
+  if (train_.size() == 0) throw InputError("the training split holds no examples");
+  if (eval_.empty() || eval_.front().size() == 0)
+    throw InputError("the evaluation split holds no examples");
+}
+
+StepLoss ClassificationObjective::loss(const std::vector<int64_t>& rows) {
+  const Batch batch = make_batch(train_, rows, model_.regression(), model_.device());
+  const auto z1 = model_.forward(batch);
+  StepLoss step;
+  if (model_.regression()) {
+    step.task_loss = torch::mse_loss(z1.squeeze(-1), batch.labels);
+  } else {
+    step.task_loss = torch::nn::functional::cross_entropy(
+        z1, batch.labels,
+        torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(label_smoothing_));
+  }
+  step.loss = step.task_loss;
+  step.consistency = torch::zeros({}, step.task_loss.options());
+  if (uses_consistency(model_.peft().options)) {
+    const auto z2 = model_.forward(batch);  // new routes, new dropout
+    step.consistency = model_.regression()
+                           ? peft::consistency_loss_regression(z1.squeeze(-1), z2.squeeze(-1))
+                           : peft::consistency_loss(z1, z2);
+    step.loss = step.loss + model_.peft().options.consistency * step.consistency;
+  }
+  if (const auto aux = model_.routing().take_aux_loss(); aux.defined()) step.loss = step.loss + aux;
+  step.examples = batch.size();
+  return step;
+}
+
+Evaluation ClassificationObjective::evaluate(int64_t index) {
+  auto& generator = model_.routing().generator();
+  const auto training_state = generator_state(generator);
+  {
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_current_seed(seed_ * 7919 + 17 + static_cast<uint64_t>(index));
+  }
+  Evaluation result;
+  for (const auto& split : eval_) {
+    std::vector<int64_t> predicted;
+    std::vector<double> values;
+    const auto n = split.size();
+    for (int64_t begin = 0; begin < n; begin += batch_size_) {
+      std::vector<int64_t> rows;
+      for (int64_t i = begin; i < std::min(n, begin + batch_size_); ++i) rows.push_back(i);
+      const auto out = model_.predict(make_batch(split, rows, model_.regression(), model_.device()))
+                           .to(torch::kCPU);
+      if (model_.regression()) {
+        const auto v = out.to(torch::kFloat64).contiguous();
+        values.insert(values.end(), v.data_ptr<double>(), v.data_ptr<double>() + v.numel());
+      } else {
+        const auto c = out.argmax(-1).contiguous();
+        predicted.insert(predicted.end(), c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
+      }
+    }
+    for (auto metric : metric_spec_.metrics) {
+      const double score = model_.regression()
+                               ? metrics::regression_metric(metric, values, split.scores)
+                               : metrics::classification_metric(metric, predicted, split.labels);
+      result.metrics[split.name + "/" + metrics::to_string(metric)] = score;
+    }
+  }
+  set_generator_state(generator, training_state, "routing");
+  return result;
+}
+
+std::string ClassificationObjective::main_metric() const {
+  return eval_.front().name + "/" + metrics::to_string(metric_spec_.main_metric);
+}
+
+std::vector<std::pair<std::string, at::Generator>> ClassificationObjective::generators() {
+  return {{"routing", model_.routing().generator()}};
+}
+
+}  // namespace adamix::train

@@ -1,0 +1,18 @@
+#pragma once
+// A LibTorch generator's state as bytes, for checkpoints (storage/ stores them as /rng/<name>).
+//
+//   auto bytes = generator_state(generator);
+//   set_generator_state(generator, bytes, "masking");  // IoError naming it when invalid
+#include <ATen/core/Generator.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace adamix::train {
+
+std::vector<uint8_t> generator_state(at::Generator& generator);
+void set_generator_state(at::Generator& generator, const std::vector<uint8_t>& bytes,
+                         const std::string& name);
+
+}  // namespace adamix::train
