@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "apps/commands.h"
+#include "apps/stop_request.h"
 #include "core/error.h"
 #include "core/io/sha256.h"
 #include "core/runtime/threads.h"
@@ -16,19 +17,6 @@
 
 namespace adamix::cli {
 namespace {
-
-volatile std::sig_atomic_t stop_signal = 0;
-
-extern "C" void request_stop(int signal) { stop_signal = signal; }
-
-// SIGTERM (Slurm's warning, `kill`) and SIGUSR2: finish the step, checkpoint, exit 143.
-void install_stop_handlers() {
-  struct sigaction action {};
-  action.sa_handler = request_stop;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGUSR2, &action, nullptr);
-}
 
 // `--config -` reads the YAML from stdin (how `adamix sweep` hands a trial to its child).
 config::TrialConfig load_config(const std::string& source) {
@@ -49,7 +37,7 @@ int train(const ParsedFlags& flags, const std::optional<worker::EventChannel>& e
   options.trial_id = io::sha256_hex(options.config_yaml).substr(0, 12);
   options.out_dir = flags.get_optional("out").value_or("runs/train/" + options.trial_id);
   options.progress = &std::cerr;
-  options.stop_requested = [] { return stop_signal != 0; };
+  options.stop_requested = stop_requested;
   options.events_fd = events ? events->fd() : -1;
   options.attempt = static_cast<int>(flags.get_int("attempt"));
   if (options.attempt < 1) throw ConfigError("--attempt must be at least 1");

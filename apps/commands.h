@@ -6,6 +6,7 @@
 namespace adamix::cli {
 
 int run_train(const ParsedFlags& flags);
+int run_pretrain(const ParsedFlags& flags);
 int run_sweep(const ParsedFlags& flags);
 int run_status(const ParsedFlags& flags);
 int run_report(const ParsedFlags& flags);

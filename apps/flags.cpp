@@ -18,6 +18,10 @@ using C = Command;
 const std::vector<CommandInfo>& commands() {
   static const std::vector<CommandInfo> table = {
       {C::Train, "train", "train and evaluate one trial (resumes from --out's checkpoint)", ""},
+      {C::Pretrain, "pretrain",
+       "masked / causal LM pretraining of a whole model into a Hugging Face model directory "
+       "(resumes from --out's checkpoint)",
+       ""},
       {C::Sweep, "sweep",
        "run a sweep's trials (rank 0 orchestrates under mpirun/srun; "
        "--dry-run lists them)",
@@ -47,8 +51,8 @@ const std::vector<FlagInfo>& flags() {
   // clang-format off
   static const std::vector<FlagInfo> table = {
       // name, value, help, env, accepted by, default, required by
-      {"config", "FILE", "trial config (YAML; - reads it from stdin)", nullptr, {C::Train}, nullptr,
-       {C::Train}},
+      {"config", "FILE", "train: trial config (YAML; - reads it from stdin); pretrain: pretraining "
+       "config (YAML)", nullptr, {C::Train, C::Pretrain}, nullptr, {C::Train, C::Pretrain}},
       {"dry-run", nullptr, "sweep: list the trials (id, what differs from the base) and their "
        "count; submit: write and print the batch script; run nothing", nullptr,
        {C::Sweep, C::Submit}, nullptr, {}},
@@ -87,13 +91,13 @@ const std::vector<FlagInfo>& flags() {
       {"token-type-ids", "FILE", "token type ids, same shape as --input-ids (BERT pairs)", nullptr,
        {C::Forward}, nullptr, {}},
       {"out", "PATH", "output: trial folder (train; default runs/train/<trial id>), run directory "
-       "(sweep; default runs/<sweep name>), file (forward) or directory (make-model, make-task, "
-       "make-tokenizer, export; report: default RUN/reports); never left half-written",
+       "(sweep; default runs/<sweep name>), file (forward) or directory (pretrain, make-model, "
+       "make-task, make-tokenizer, export; report: default RUN/reports); never left half-written",
        nullptr,
-       {C::Train, C::Sweep, C::Submit, C::Report, C::Forward, C::MakeModel, C::MakeTask,
-        C::MakeTokenizer, C::Export},
+       {C::Train, C::Pretrain, C::Sweep, C::Submit, C::Report, C::Forward, C::MakeModel,
+        C::MakeTask, C::MakeTokenizer, C::Export},
        nullptr,
-       {C::Forward, C::MakeModel, C::MakeTask, C::MakeTokenizer, C::Export}},
+       {C::Pretrain, C::Forward, C::MakeModel, C::MakeTask, C::MakeTokenizer, C::Export}},
       {"batch-size", "N", "sequences per forward batch", nullptr, {C::Forward}, "32", {}},
       {"checkpoint", "CKPT.h5", "a trained trial's checkpoint (forward: apply its PEFT and head)",
        nullptr, {C::Forward, C::Export}, nullptr, {C::Export}},
@@ -112,15 +116,16 @@ const std::vector<FlagInfo>& flags() {
        {C::Report}, "main", {}},
       {"hf-head-names", nullptr, "name head tensors as Hugging Face's *ForSequenceClassification "
        "(classifier.*, score.*)", nullptr, {C::Export}, nullptr, {}},
-      {"device", "DEV", "cpu, cuda or cuda:N (train: overrides the config's device)",
-       "ADAMIX_DEVICE", {C::Train, C::Forward}, nullptr, {}},
+      {"device", "DEV", "cpu, cuda or cuda:N (train, pretrain: overrides the config's device)",
+       "ADAMIX_DEVICE", {C::Train, C::Pretrain, C::Forward}, nullptr, {}},
       {"events-fd", "FD", "write JSON-line trial events to this file descriptor (used by adamix "
        "sweep's workers)", nullptr, {C::Train}, nullptr, {}},
       {"attempt", "N", "attempt number of this trial, reported in events", nullptr, {C::Train},
        "1", {}},
       {"threads", "N", "LibTorch intra-op threads (0 = one per core; sweep: per trial, 0 = the "
        "node's cores shared by its workers)", "ADAMIX_THREADS",
-       {C::Train, C::Sweep, C::Tokenize, C::Forward, C::MakeModel, C::MakeTask}, "0", {}},
+       {C::Train, C::Pretrain, C::Sweep, C::Tokenize, C::Forward, C::MakeModel, C::MakeTask}, "0",
+       {}},
       {"resume", nullptr, "continue the sweep in --out: skip finished trials, resume unfinished "
        "ones from their checkpoints (also fine on a fresh directory)", nullptr, {C::Sweep},
        nullptr, {}},

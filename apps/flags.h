@@ -14,6 +14,7 @@ namespace adamix::cli {
 
 enum class Command {
   Train,
+  Pretrain,
   Sweep,
   Status,
   Report,

@@ -14,6 +14,7 @@ int dispatch(adamix::cli::Command command, const adamix::cli::ParsedFlags& flags
   using adamix::cli::Command;
   switch (command) {
     case Command::Train: return adamix::cli::run_train(flags);
+    case Command::Pretrain: return adamix::cli::run_pretrain(flags);
     case Command::Sweep: return adamix::cli::run_sweep(flags);
     case Command::Status: return adamix::cli::run_status(flags);
     case Command::Report: return adamix::cli::run_report(flags);

@@ -102,14 +102,18 @@ void MetricsJsonl::append(const std::string& row) {
 }
 
 CheckpointWriter::CheckpointWriter(train::Trainer& trainer, std::filesystem::path dir,
-                                   storage::AttributeMap meta, TrialLog& log)
-    : trainer_(trainer), dir_(std::move(dir)), meta_(std::move(meta)), log_(log) {}
+                                   storage::AttributeMap meta, TrialLog& log, bool write_best)
+    : trainer_(trainer),
+      dir_(std::move(dir)),
+      meta_(std::move(meta)),
+      log_(log),
+      write_best_(write_best) {}
 
 void CheckpointWriter::on_checkpoint(const train::TrainingState& state, bool is_best) {
   const auto checkpoint = to_checkpoint(trainer_.snapshot(), meta_);
   // best.h5 first: if a kill lands between the two, the resumed run re-evaluates this step
   // and rewrites both.
-  if (is_best) {
+  if (is_best && write_best_) {
     storage::write_checkpoint(dir_ / "best.h5", checkpoint);
     if (listener_) listener_(dir_ / "best.h5", state.step);
   }

@@ -56,14 +56,15 @@ class MetricsJsonl : public train::TrainerObserver {
   int64_t interval_ = 1;  // optimiser steps between training-loss rows
 };
 
-// checkpoint.h5 at every resumable point, best.h5 when the dev score improved.
+// checkpoint.h5 at every resumable point, best.h5 when the dev score improved (unless
+// `write_best` is false: pretraining keeps only the latest state).
 class CheckpointWriter : public train::TrainerObserver {
  public:
   // Told about each file once it is renamed into place: best.h5 (first) and checkpoint.h5.
   using FileListener = std::function<void(const std::filesystem::path& file, int64_t step)>;
 
   CheckpointWriter(train::Trainer& trainer, std::filesystem::path dir, storage::AttributeMap meta,
-                   TrialLog& log);
+                   TrialLog& log, bool write_best = true);
   void set_listener(FileListener listener) { listener_ = std::move(listener); }
   void on_checkpoint(const train::TrainingState& state, bool is_best) override;
 
@@ -72,6 +73,7 @@ class CheckpointWriter : public train::TrainerObserver {
   std::filesystem::path dir_;
   storage::AttributeMap meta_;
   TrialLog& log_;
+  bool write_best_;
   FileListener listener_;
 };
 

@@ -11,6 +11,14 @@
 #include "core/tokenizers/wordpiece.h"
 
 namespace adamix::text {
+
+std::vector<std::string> vocabulary_of(const std::unordered_map<std::string, int64_t>& vocab,
+                                       int64_t size) {
+  std::vector<std::string> tokens(static_cast<size_t>(size));
+  for (const auto& [token, id] : vocab)
+    if (id >= 0 && id < size) tokens[static_cast<size_t>(id)] = token;
+  return tokens;
+}
 namespace {
 
 namespace fs = std::filesystem;

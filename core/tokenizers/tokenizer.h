@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace adamix::text {
@@ -17,6 +19,10 @@ struct Encoding {
   std::vector<int64_t> ids;
   std::vector<int64_t> type_ids;  // segment ids, same length as ids
 };
+
+// The entries of a token → id map listed by id, `size` long ("" where no entry has the id).
+std::vector<std::string> vocabulary_of(const std::unordered_map<std::string, int64_t>& vocab,
+                                       int64_t size);
 
 class Tokenizer {
  public:
@@ -31,6 +37,10 @@ class Tokenizer {
                           int64_t max_length = 0) const = 0;
   virtual int64_t vocab_size() const = 0;
   virtual int64_t pad_id() const = 0;
+  // The id of the vocabulary entry spelt exactly `token` ("[MASK]", "<mask>", "Ġthe"), if any.
+  virtual std::optional<int64_t> find_token(const std::string& token) const = 0;
+  // Every vocabulary entry by id ("" where an id has no entry).
+  virtual std::vector<std::string> vocabulary() const = 0;
 };
 
 // Picks the tokenizer from the files in a Hugging Face model directory: vocab.txt -> WordPiece

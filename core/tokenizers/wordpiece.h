@@ -52,6 +52,13 @@ class WordPieceTokenizer final : public Tokenizer {
                   int64_t max_length = 0) const override;
   int64_t vocab_size() const override { return vocab_size_; }
   int64_t pad_id() const override { return pad_id_; }
+  std::optional<int64_t> find_token(const std::string& token) const override {
+    const auto it = vocab_.find(token);
+    return it == vocab_.end() ? std::nullopt : std::optional<int64_t>(it->second);
+  }
+  std::vector<std::string> vocabulary() const override {
+    return vocabulary_of(vocab_, vocab_size_);
+  }
   const WordPieceOptions& options() const { return options_; }
 
  private:
