@@ -160,13 +160,21 @@ Meaning MeaningSampler::meaning(Rng& rng, int depth) const {
   std::vector<int32_t> used;
   const int64_t clauses = rng.between(1, depth);
   for (int64_t i = 0; i < clauses; ++i) {
+    ClauseWish wish;
     if (i > 0) {
       const int64_t r = rng.below(100);
-      m.connectives.push_back(r < 50   ? Connective::And
+      const auto connective = r < 50   ? Connective::And
                               : r < 75 ? Connective::But
-                                       : Connective::Because);
+                                       : Connective::Because;
+      m.connectives.push_back(connective);
+      // Coherent discourse, as in natural text: "and" / "because" mostly join clauses of the
+      // same sentiment and ", but" mostly contrasts them. This is what lets a masked LM learn
+      // which words are positive from unlabelled text (distributional evidence of polarity).
+      const int previous = clause_polarity(lex_, m.clauses.back());
+      if (previous != 0 && rng.below(100) < 90)
+        wish.polarity = connective == Connective::But ? -previous : previous;
     }
-    m.clauses.push_back(clause(rng, ClauseWish{}, used, depth));
+    m.clauses.push_back(clause(rng, wish, used, depth));
   }
   return m;
 }
