@@ -57,4 +57,14 @@ train::TrainerSnapshot to_snapshot(const storage::Checkpoint& c) {
   return snap;
 }
 
+std::optional<train::TrainerSnapshot> read_resume_point(const std::filesystem::path& path,
+                                                        const std::string& config_yaml,
+                                                        const std::string& what) {
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  const auto checkpoint = storage::read_checkpoint(path);
+  if (storage::attribute_string(checkpoint.meta, "config") != config_yaml)
+    throw ConfigError(path.string() + " was written by a different " + what);
+  return to_snapshot(checkpoint);
+}
+
 }  // namespace adamix::worker

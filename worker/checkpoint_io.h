@@ -2,6 +2,7 @@
 // Trainer snapshots <-> HDF5 checkpoints (DESIGN.md schema).
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/train/trainer.h"
@@ -14,5 +15,12 @@ namespace adamix::worker {
 storage::Checkpoint to_checkpoint(const train::TrainerSnapshot& snapshot,
                                   const storage::AttributeMap& meta);
 train::TrainerSnapshot to_snapshot(const storage::Checkpoint& checkpoint);
+
+// The resumable state in `path` (a run's checkpoint.h5), or nullopt when there is none yet.
+// ConfigError when it was written by another config than `config_yaml` ("a different
+// <what>"); IoError when it is damaged.
+std::optional<train::TrainerSnapshot> read_resume_point(const std::filesystem::path& path,
+                                                        const std::string& config_yaml,
+                                                        const std::string& what);
 
 }  // namespace adamix::worker

@@ -104,15 +104,6 @@ void check_folder(const PretrainRunOptions& options) {
                       "another --out");
 }
 
-class StopFlag : public train::TrainerObserver {
- public:
-  explicit StopFlag(std::function<bool()> poll) : poll_(std::move(poll)) {}
-  bool stop_requested() override { return poll_ && poll_(); }
-
- private:
-  std::function<bool()> poll_;
-};
-
 class LastEvaluation : public train::TrainerObserver {
  public:
   void on_evaluation(const train::TrainingState&, const train::EvalResult& r) override {
@@ -132,15 +123,9 @@ PretrainResult run_pretrain(const PretrainRunOptions& options) {
   PretrainResult result;
 
   const auto checkpoint_path = options.out_dir / "checkpoint.h5";
-  train::TrainerSnapshot snapshot;
-  if (fs::exists(checkpoint_path)) {
-    const auto checkpoint = storage::read_checkpoint(checkpoint_path);
-    if (storage::attribute_string(checkpoint.meta, "config") != options.config_yaml)
-      throw ConfigError(checkpoint_path.string() +
-                        " was written by a different pretraining config");
-    snapshot = to_snapshot(checkpoint);
-    result.resumed = true;
-  }
+  const auto snapshot =
+      read_resume_point(checkpoint_path, options.config_yaml, "pretraining config");
+  result.resumed = snapshot.has_value();
 
   const auto device = runtime::parse_device(c.device);
   const auto tokenizer_dir = c.tokenizer.empty() ? c.model : c.tokenizer;
@@ -191,7 +176,7 @@ PretrainResult run_pretrain(const PretrainRunOptions& options) {
   }
   train::LmObjective objective(model, blocks.train, blocks.dev, lm, device);
   train::Trainer trainer(objective, c.train);
-  if (result.resumed) trainer.restore(snapshot);
+  if (result.resumed) trainer.restore(*snapshot);
 
   fs::create_directories(options.out_dir);
   if (!fs::exists(options.out_dir / "pretrain.yaml"))
@@ -206,7 +191,7 @@ PretrainResult run_pretrain(const PretrainRunOptions& options) {
            std::to_string(c.block_size) + " tokens, device " + c.device);
   if (result.resumed)
     log.line("resumed from " + checkpoint_path.string() + " at step " +
-             std::to_string(snapshot.state.step));
+             std::to_string(snapshot->state.step));
 
   const storage::AttributeMap meta = {
       {"trial_id", std::string("pretrain")},

@@ -100,4 +100,14 @@ class ProgressLine : public train::TrainerObserver {
   int64_t loss_count_ = 0;
 };
 
+// Asks the trainer to stop (after a checkpoint) when `poll` says so: SIGTERM / SIGUSR2.
+class StopFlag : public train::TrainerObserver {
+ public:
+  explicit StopFlag(std::function<bool()> poll) : poll_(std::move(poll)) {}
+  bool stop_requested() override { return poll_ && poll_(); }
+
+ private:
+  std::function<bool()> poll_;
+};
+
 }  // namespace adamix::worker

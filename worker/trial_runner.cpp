@@ -44,15 +44,6 @@ std::string share(int64_t part, int64_t whole) {
   return text.str();
 }
 
-class StopFlag : public train::TrainerObserver {
- public:
-  explicit StopFlag(std::function<bool()> poll) : poll_(std::move(poll)) {}
-  bool stop_requested() override { return poll_ && poll_(); }
-
- private:
-  std::function<bool()> poll_;
-};
-
 }  // namespace
 
 TrialResult run_trial(const TrialRunOptions& options) {
@@ -66,14 +57,8 @@ TrialResult run_trial(const TrialRunOptions& options) {
   TrialResult result;
 
   const auto checkpoint_path = options.out_dir / "checkpoint.h5";
-  train::TrainerSnapshot snapshot;
-  if (fs::exists(checkpoint_path)) {
-    const auto checkpoint = storage::read_checkpoint(checkpoint_path);
-    if (storage::attribute_string(checkpoint.meta, "config") != options.config_yaml)
-      throw ConfigError(checkpoint_path.string() + " was written by a different trial config");
-    snapshot = to_snapshot(checkpoint);
-    result.resumed = true;
-  }
+  const auto snapshot = read_resume_point(checkpoint_path, options.config_yaml, "trial config");
+  result.resumed = snapshot.has_value();
 
   const auto device = runtime::parse_device(config.device);
   const auto task = data::load_task(config.task);
@@ -124,9 +109,9 @@ TrialResult run_trial(const TrialRunOptions& options) {
   train::Trainer trainer(model, train_split, dev, {task.spec.metrics, task.spec.main_metric},
                          config.train);
   if (result.resumed) {
-    trainer.restore(snapshot);
+    trainer.restore(*snapshot);
     log.line("resumed from " + checkpoint_path.string() + " at step " +
-             std::to_string(snapshot.state.step));
+             std::to_string(snapshot->state.step));
   }
   MetricsJsonl metrics(options.out_dir / "metrics.jsonl", trainer.state().step);
   CheckpointWriter checkpoints(trainer, options.out_dir, meta, log);

@@ -9,23 +9,14 @@
 #include "core/error.h"
 #include "core/models/make_model.h"
 #include "core/util/text.h"
+#include "models_test_helpers.h"
 
 namespace adamix::models {
 namespace {
 
 constexpr int64_t kVocab = 120;
 
-ModelConfig tiny_config(const std::string& arch) {
-  MakeModelOptions o;
-  o.arch = arch;
-  o.hidden = 32;
-  o.layers = 2;
-  o.heads = 4;
-  o.intermediate = 64;
-  o.vocab_size = kVocab;
-  o.max_positions = 64;
-  return make_model_config(o);
-}
+ModelConfig tiny_config(const std::string& arch) { return testing::tiny_config(arch, kVocab); }
 
 LanguageModel seeded_model(const std::string& arch, uint64_t seed) {
   LanguageModel lm(create_backbone(tiny_config(arch), /*with_pooler=*/false));

@@ -1,5 +1,7 @@
 #include "models_test_helpers.h"
 
+#include "core/models/make_model.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -40,6 +42,18 @@ std::string read_bytes(const std::filesystem::path& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+ModelConfig tiny_config(const std::string& arch, int64_t vocab_size) {
+  MakeModelOptions o;
+  o.arch = arch;
+  o.hidden = 32;
+  o.layers = 2;
+  o.heads = 4;
+  o.intermediate = 64;
+  o.vocab_size = vocab_size;
+  o.max_positions = 64;
+  return make_model_config(o);
 }
 
 }  // namespace adamix::models::testing

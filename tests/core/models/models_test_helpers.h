@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/models/model_config.h"
+
 namespace adamix::models::testing {
 
 // A fresh empty folder under the system temp dir, removed with its contents on destruction.
@@ -25,5 +27,9 @@ std::filesystem::path fixture(const std::string& name);
 std::filesystem::path copy_fixture(const std::string& name, const std::filesystem::path& dir);
 
 std::string read_bytes(const std::filesystem::path& path);
+
+// A tiny config of `arch` (bert | roberta | gpt2): hidden 32, 2 layers, 4 heads, feed-forward 64,
+// 64 positions, `vocab_size` entries.
+ModelConfig tiny_config(const std::string& arch, int64_t vocab_size);
 
 }  // namespace adamix::models::testing

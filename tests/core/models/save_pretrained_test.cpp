@@ -23,17 +23,7 @@ namespace {
 
 using Weights = std::vector<std::pair<std::string, torch::Tensor>>;
 
-ModelConfig tiny_config(const std::string& arch) {
-  MakeModelOptions o;
-  o.arch = arch;
-  o.hidden = 32;
-  o.layers = 2;
-  o.heads = 4;
-  o.intermediate = 64;
-  o.vocab_size = 100;
-  o.max_positions = 64;
-  return make_model_config(o);
-}
+ModelConfig tiny_config(const std::string& arch) { return testing::tiny_config(arch, 100); }
 
 // A seeded backbone (eval mode) and, for BERT/RoBERTa, its masked-LM head.
 struct TinyModel {
