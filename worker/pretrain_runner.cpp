@@ -96,8 +96,15 @@ Blocks load_blocks(const config::PretrainConfig& c, const text::Tokenizer& token
   return blocks;
 }
 
+// --out is new, empty, or this run's folder: the model files written at the end never replace
+// a folder's files that another run (or the user) put there.
 void check_folder(const PretrainRunOptions& options) {
   const auto path = options.out_dir / "pretrain.yaml";
+  if (fs::is_directory(options.out_dir) && !fs::is_empty(options.out_dir) && !fs::exists(path))
+    throw ConfigError(options.out_dir.string() +
+                      " already holds files and no pretrain.yaml; choose a new or empty --out");
+  if (fs::exists(options.out_dir) && !fs::is_directory(options.out_dir))
+    throw ConfigError("--out " + options.out_dir.string() + " is not a folder");
   if (fs::exists(path) && io::read_file(path) != options.config_yaml)
     throw ConfigError(options.out_dir.string() +
                       " holds a different pretraining run (its pretrain.yaml differs); choose "

@@ -146,6 +146,12 @@ TEST(PretrainErrors, BadInputIsOneLineAndWritesNothing) {
   wide.replace(wide.find("block_size: 32"), 14, "block_size: 65");
   expect_clear_error(run(wide, none), "block_size 65 exceeds");
   EXPECT_FALSE(fs::exists(none));
+  // A folder holding someone else's files (a model, say) is never written into.
+  fs::create_directories(dir / "theirs");
+  write(dir / "theirs" / "config.json", "{}");
+  expect_clear_error(run(good, dir / "theirs"), "already holds files and no pretrain.yaml");
+  EXPECT_EQ(read(dir / "theirs" / "config.json"), "{}");
+  EXPECT_FALSE(fs::exists(dir / "theirs" / "model.safetensors"));
 
   // A finished folder refuses another config and keeps its files.
   ASSERT_EQ(run(good, dir / "done").exit_code, 0);
