@@ -165,7 +165,7 @@ PretrainResult run_pretrain(const PretrainRunOptions& options) {
     const auto weights = c.model / "model.safetensors";
     const bool head =
         model->load_hf_weights(io::SafetensorsFile::open(weights).tensors(), weights.string());
-    started_from = c.model.string() + (head ? "" : " (LM head new)");
+    started_from = c.model.string() + (head || arch == Arch::Gpt2 ? "" : " (LM head new)");
   }
 
   train::LmObjectiveOptions lm;

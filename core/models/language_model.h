@@ -41,8 +41,8 @@ class LanguageModelImpl : public torch::nn::Module {
   NamedWeights hf_weights() const;
   // Copies weights saved by transformers or save_pretrained: the backbone's (with or without
   // the prefix; IoError on a missing or misshapen one, see load_weights) and the LM head's when
-  // the file has them. Returns false when the file holds no head (it keeps its values then);
-  // IoError when it holds only part of one.
+  // the file has them. Returns false when the file holds no head (it keeps its values then)
+  // and for GPT-2, whose head is the tied word embeddings; IoError when it holds part of one.
   bool load_hf_weights(const std::map<std::string, torch::Tensor>& weights,
                        const std::string& source);
 

@@ -77,6 +77,18 @@ TEST_P(PretrainCli, WritesAHuggingFaceModelThatTrainLoads) {
     EXPECT_TRUE(fs::exists(model / file)) << file;
   EXPECT_NE(read(model / "metrics.jsonl").find("\"dev/perplexity\""), std::string::npos);
 
+  // Continued (domain-adaptive) pretraining starts from the folder, LM head included.
+  write(dir / "continue.yaml", "model: " + model.string() +
+                                   "\ncorpus: " + (dir / "lang" / "corpus.txt").string() +
+                                   "\nblock_size: 32\ntrain: {epochs: 1, batch_size: 4, "
+                                   "max_steps: 2}\n");
+  r = run_adamix("pretrain --config " + q(dir / "continue.yaml") + " --out " +
+                 q(dir / "continued") + " --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto log = read(dir / "continued" / "log.txt");
+  EXPECT_NE(log.find("pretraining of " + model.string() + ":"), std::string::npos) << log;
+  EXPECT_TRUE(fs::exists(dir / "continued" / "model.safetensors"));
+
   // The pretrained folder is a backbone for trials as it stands (tokenizer files included).
   r = run_adamix("tokenize --model " + q(model), "The troxons were steet.\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
