@@ -17,7 +17,7 @@ int run_forward(const ParsedFlags& flags) {
   options.input_ids = flags.get("input-ids");
   options.token_type_ids = flags.get_optional("token-type-ids").value_or("");
   options.out = flags.get("out");
-  options.batch_size = flags.get_int("batch-size");
+  options.batch_size = flags.has("batch-size") ? flags.get_int("batch-size") : 32;
   options.device = flags.get_optional("device").value_or("cpu");
 
   inference::ForwardFileResult result;

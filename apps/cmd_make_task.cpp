@@ -35,7 +35,7 @@ int make_language_data(const ParsedFlags& flags, const std::string& kind) {
   options.size = flags.get_int("size");
   options.dev_size = flags.get_int("dev-size");
   options.label_noise = flags.get_double("label-noise");
-  options.references = static_cast<int>(flags.get_int("references"));
+  options.references = flags.has("references") ? static_cast<int>(flags.get_int("references")) : 3;
   options.seed = static_cast<uint64_t>(flags.get_int("seed"));
   data::write_language_task(words, data::parse_language_task(kind), options, out);
   std::cerr << "wrote " << out.string() << " (" << kind << ", " << options.size << " train / "

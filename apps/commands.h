@@ -18,5 +18,7 @@ int run_make_task(const ParsedFlags& flags);
 int run_make_tokenizer(const ParsedFlags& flags);
 int run_inspect(const ParsedFlags& flags);
 int run_export(const ParsedFlags& flags);
+int run_generate(const ParsedFlags& flags);
+int run_score(const ParsedFlags& flags);
 
 }  // namespace adamix::cli

@@ -43,6 +43,12 @@ const std::vector<CommandInfo>& commands() {
       {C::Inspect, "inspect", "what a .safetensors file, model directory or .h5 checkpoint holds",
        "FILE|DIR"},
       {C::Export, "export", "a checkpoint's merged PEFT and head weights as safetensors", ""},
+      {C::Generate, "generate",
+       "GPT-2 text for one context per line: the NLG reference's beam search, KV-cached", ""},
+      {C::Score, "score",
+       "NLG metrics of generated texts against references (E2E: BLEU NIST METEOR ROUGE-L "
+       "CIDEr; WebNLG/DART: BLEU METEOR TER)",
+       ""},
   };
   return table;
 }
@@ -81,7 +87,8 @@ const std::vector<FlagInfo>& flags() {
       {"env-file", "FILE", "shell lines run before the sweep (module load, conda activate, "
        "exports)", "ADAMIX_SUBMIT_ENV", {C::Submit}, nullptr, {}},
       {"model", "DIR", "Hugging Face model directory (config.json, model.safetensors, tokenizer files)",
-       nullptr, {C::Tokenize, C::Forward, C::MakeTask}, nullptr, {C::Tokenize, C::Forward}},
+       nullptr, {C::Tokenize, C::Forward, C::MakeTask, C::Generate}, nullptr,
+       {C::Tokenize, C::Forward, C::Generate}},
       {"max-length", "N", "truncate each encoding to N ids, longest first (0 = no truncation)",
        nullptr, {C::Tokenize}, "0", {}},
       {"type-ids-out", "FILE", "also write token type ids, one line per input line", nullptr,
@@ -95,10 +102,47 @@ const std::vector<FlagInfo>& flags() {
        "make-task, make-tokenizer, export; report: default RUN/reports); never left half-written",
        nullptr,
        {C::Train, C::Pretrain, C::Sweep, C::Submit, C::Report, C::Forward, C::MakeModel,
-        C::MakeTask, C::MakeTokenizer, C::Export},
+        C::MakeTask, C::MakeTokenizer, C::Export, C::Generate},
        nullptr,
-       {C::Pretrain, C::Forward, C::MakeModel, C::MakeTask, C::MakeTokenizer, C::Export}},
-      {"batch-size", "N", "sequences per forward batch", nullptr, {C::Forward}, "32", {}},
+       {C::Pretrain, C::Forward, C::MakeModel, C::MakeTask, C::MakeTokenizer, C::Export,
+        C::Generate}},
+      {"batch-size", "N", "sequences per forward batch (generate: contexts per beam search "
+       "batch) [default: forward 32, generate 10]", nullptr, {C::Forward, C::Generate}, nullptr,
+       {}},
+      {"input", "FILE", "generate: one context per line (raw text, encoded as training does)",
+       nullptr, {C::Generate}, nullptr, {C::Generate}},
+      {"beam", "N", "beams per context", nullptr, {C::Generate}, "10", {}},
+      {"greedy", nullptr, "one beam (greedy decoding with the same n-gram and eos rules; "
+       "overrides --beam)", nullptr,
+       {C::Generate}, nullptr, {}},
+      {"length-penalty", "P", "a finished beam scores sum log p / length^P", nullptr,
+       {C::Generate}, "0.8", {}},
+      {"no-repeat-ngram", "N", "never repeat an n-gram of this size in the generated tokens "
+       "(0 = off)", nullptr, {C::Generate}, "4", {}},
+      {"max-new-tokens", "N", "tokens generated per context, at most", nullptr, {C::Generate},
+       "64", {}},
+      {"eos", "IDS", "comma-separated ids that end a text (the first also ends each context)",
+       nullptr, {C::Generate}, "50256,628", {}},
+      {"seq-len", "N", "contexts keep their last N - max-new-tokens tokens (the reference's "
+       "seq_len) [default: 512, or the model's positions if fewer]", nullptr, {C::Generate},
+       nullptr, {}},
+      {"no-cache", nullptr, "re-run the whole sequence every step instead of the KV cache "
+       "(slower; for checks)", nullptr, {C::Generate}, nullptr, {}},
+      {"metrics", "SET", "e2e (bleu nist meteor rouge_l cider), webnlg or dart (bleu meteor ter)",
+       nullptr, {C::Score}, nullptr, {C::Score}},
+      {"hypotheses", "FILE", "one generated text per line", nullptr, {C::Score}, nullptr,
+       {C::Score}},
+      {"references", "FILE", "score: each hypothesis's references, one per line, groups separated "
+       "by one blank line, in hypothesis order; make-task data-to-text: references per meaning "
+       "representation, at most [default: 3]", nullptr, {C::Score, C::MakeTask}, nullptr, {}},
+      {"categories", "FILE", "WebNLG: the category of each hypothesis, one per line (for "
+       "--filter)", nullptr, {C::Score}, nullptr, {}},
+      {"filter", "WHICH", "WebNLG: score the seen, unseen or all categories", nullptr, {C::Score},
+       "all", {}},
+      {"json", nullptr, "print one JSON object with lowercase metric names", nullptr, {C::Score},
+       nullptr, {}},
+      {"wordnet", "DIR", "WordNet 3.0 dictionary for METEOR's synonyms", "ADAMIX_WORDNET_DIR",
+       {C::Score}, "/usr/share/wordnet", {}},
       {"checkpoint", "CKPT.h5", "a trained trial's checkpoint (forward: apply its PEFT and head)",
        nullptr, {C::Forward, C::Export}, nullptr, {C::Export}},
       {"mode", "MODE", "inference mode: merged, ensemble, random-batch, random-token or fixed:I,J "
@@ -117,14 +161,15 @@ const std::vector<FlagInfo>& flags() {
       {"hf-head-names", nullptr, "name head tensors as Hugging Face's *ForSequenceClassification "
        "(classifier.*, score.*)", nullptr, {C::Export}, nullptr, {}},
       {"device", "DEV", "cpu, cuda or cuda:N (train, pretrain: overrides the config's device)",
-       "ADAMIX_DEVICE", {C::Train, C::Pretrain, C::Forward}, nullptr, {}},
+       "ADAMIX_DEVICE", {C::Train, C::Pretrain, C::Forward, C::Generate}, nullptr, {}},
       {"events-fd", "FD", "write JSON-line trial events to this file descriptor (used by adamix "
        "sweep's workers)", nullptr, {C::Train}, nullptr, {}},
       {"attempt", "N", "attempt number of this trial, reported in events", nullptr, {C::Train},
        "1", {}},
       {"threads", "N", "LibTorch intra-op threads (0 = one per core; sweep: per trial, 0 = the "
        "node's cores shared by its workers)", "ADAMIX_THREADS",
-       {C::Train, C::Pretrain, C::Sweep, C::Tokenize, C::Forward, C::MakeModel, C::MakeTask}, "0",
+       {C::Train, C::Pretrain, C::Sweep, C::Tokenize, C::Forward, C::MakeModel, C::MakeTask,
+        C::Generate}, "0",
        {}},
       {"resume", nullptr, "continue the sweep in --out: skip finished trials, resume unfinished "
        "ones from their checkpoints (also fine on a fresh directory)", nullptr, {C::Sweep},
@@ -178,8 +223,6 @@ const std::vector<FlagInfo>& flags() {
       {"tokens", "N", "corpus: about this many words", nullptr, {C::MakeTask}, "1000000", {}},
       {"label-noise", "P", "synthetic language tasks: this fraction of train labels replaced",
        nullptr, {C::MakeTask}, "0", {}},
-      {"references", "N", "data-to-text: references per meaning representation, at most",
-       nullptr, {C::MakeTask}, "3", {}},
       {"size", "N", "training examples", nullptr, {C::MakeTask}, "2000", {}},
       {"dev-size", "N", "dev examples (test.tsv gets as many, unlabeled)", nullptr, {C::MakeTask},
        "500", {}},

@@ -25,7 +25,9 @@ enum class Command {
   MakeTask,
   MakeTokenizer,
   Inspect,
-  Export
+  Export,
+  Generate,
+  Score
 };
 
 struct CommandInfo {

@@ -26,6 +26,8 @@ int dispatch(adamix::cli::Command command, const adamix::cli::ParsedFlags& flags
     case Command::MakeTokenizer: return adamix::cli::run_make_tokenizer(flags);
     case Command::Inspect: return adamix::cli::run_inspect(flags);
     case Command::Export: return adamix::cli::run_export(flags);
+    case Command::Generate: return adamix::cli::run_generate(flags);
+    case Command::Score: return adamix::cli::run_score(flags);
   }
   return 1;
 }

@@ -13,6 +13,21 @@
 
 namespace adamix::models {
 
+// Keys and values of one attention layer for incremental decoding: [N, heads, capacity, d].
+struct LayerKv {
+  torch::Tensor keys;
+  torch::Tensor values;
+};
+
+// Every layer's keys and values plus how many positions each row holds.
+struct Gpt2KvCache {
+  std::vector<LayerKv> layers;
+  torch::Tensor lengths;  // [N] int64 on the model's device
+  int64_t capacity = 0;
+  // Row k becomes old row rows[k] (beam search's reordering); rows [N] int64.
+  void reorder(const torch::Tensor& rows);
+};
+
 // transformers.pytorch_utils.Conv1D: weight [in, out], bias [out].
 class Conv1DImpl : public torch::nn::Module {
  public:
@@ -33,9 +48,19 @@ class Gpt2AttentionImpl : public torch::nn::Module {
   explicit Gpt2AttentionImpl(const ModelConfig& config);
   // hidden [N,T,H], mask [N,1,1,T] additive or undefined → [N,T,H]
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask);
+  // Prefill of incremental decoding: forward() over right-padded prompts that also stores this
+  // layer's keys and values in cache[:, :, :T] (positions past a row's length hold padding,
+  // overwritten by later steps).
+  torch::Tensor forward_prefill(const torch::Tensor& hidden, LayerKv& cache);
+  // One new token per row: hidden [N,1,H] at position lengths[i] (its key and value are written
+  // there); attends to positions <= lengths[i] of the row → [N,1,H].
+  torch::Tensor forward_step(const torch::Tensor& hidden, LayerKv& cache,
+                             const torch::Tensor& lengths);
   // third: 'q' | 'k' | 'v'; `lora` maps [N,T,H] → the update of that third [N,T,H].
   // ConfigError for another third or one that already has a LoRA.
   void set_lora(char third, torch::nn::AnyModule lora);
+  // The probability of the LoRA input dropout (0 by default; NLG recipes 0.1).
+  void set_lora_dropout(double p);
   // `adapter` maps [N,T,H] → [N,T,H] (residual included). ConfigError if one is already set.
   void set_adapter(torch::nn::AnyModule adapter);
 
@@ -46,7 +71,18 @@ class Gpt2AttentionImpl : public torch::nn::Module {
   torch::nn::Dropout attn_dropout_{nullptr};
   torch::nn::Dropout resid_dropout_{nullptr};
   torch::nn::AnyModule lora_[3];  // q, k, v thirds; empty = no LoRA
+  // loralib's MergedLinear: one dropout on the input of the LoRA thirds (q and v share one
+  // mask); "lora_dropout", p = 0 unless set_lora_dropout.
+  torch::nn::Dropout lora_dropout_{nullptr};
   torch::nn::AnyModule adapter_;  // empty = no adapter
+
+ private:
+  // c_attn (+ LoRA updates) split into [N,heads,T,d] query, key and value.
+  std::vector<torch::Tensor> project_qkv(const torch::Tensor& hidden);
+  // softmax(q k^T / sqrt(d) where allowed, + mask) v, heads merged, c_proj, adapter, dropout.
+  // allowed [1|N,1,T,K] bool; mask [N,1,1,K] additive or undefined.
+  torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                       const torch::Tensor& allowed, const torch::Tensor& mask);
 };
 TORCH_MODULE(Gpt2Attention);
 
@@ -70,6 +106,9 @@ class Gpt2BlockImpl : public torch::nn::Module {
  public:
   explicit Gpt2BlockImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask);
+  torch::Tensor forward_prefill(const torch::Tensor& hidden, LayerKv& cache);
+  torch::Tensor forward_step(const torch::Tensor& hidden, LayerKv& cache,
+                             const torch::Tensor& lengths);
 
   torch::nn::LayerNorm ln_1_{nullptr};
   Gpt2Attention attn_{nullptr};
@@ -86,6 +125,15 @@ class Gpt2ModelImpl : public BackboneImpl {
 
   // The tied LM head: hidden [N,T,H] → logits [N,T,V] = hidden wte^T.
   torch::Tensor lm_logits(const torch::Tensor& hidden);
+
+  // Incremental decoding (the reference's `past` / `len_past`): prompts ids [N,T] right-padded,
+  // lengths [N] (>= 1, <= T); makes `cache` with room for `capacity` >= T positions and returns
+  // the final hidden state [N,H] at each prompt's last token. Equal to forward() there.
+  torch::Tensor prefill(const torch::Tensor& ids, const torch::Tensor& lengths, int64_t capacity,
+                        Gpt2KvCache& cache);
+  // Appends one token per row (ids [N]) at position cache.lengths, returns its final hidden
+  // state [N,H] and advances the lengths. InputError when a row's cache is full.
+  torch::Tensor step(const torch::Tensor& ids, Gpt2KvCache& cache);
 
   torch::nn::Embedding wte_{nullptr};
   torch::nn::Embedding wpe_{nullptr};
