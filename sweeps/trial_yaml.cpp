@@ -35,7 +35,7 @@ void read_task(const YamlReader& r, const YAML::Node& node, data::TaskOptions& t
 void read_method(const YamlReader& r, const YAML::Node& node, peft::PeftOptions& m) {
   r.only_keys(node, "method",
               {"module", "size", "alpha", "placement", "experts", "share", "routing", "consistency",
-               "expert_init", "inference", "load_balance"});
+               "expert_init", "inference", "load_balance", "lora_dropout"});
   if (const auto n = node["module"]) {
     m.module = r.with_line(n, [&] { return peft::parse_peft_module(r.text(n, "method.module")); });
     module_defaults(m.module, m);
@@ -64,6 +64,7 @@ void read_method(const YamlReader& r, const YAML::Node& node, peft::PeftOptions&
     m.inference =
         r.with_line(n, [&] { return peft::InferenceMode::parse(r.text(n, "method.inference")); });
   if (node["load_balance"]) m.load_balance = r.number(node["load_balance"], "method.load_balance");
+  if (node["lora_dropout"]) m.lora_dropout = r.number(node["lora_dropout"], "method.lora_dropout");
 }
 
 void read_train(const YamlReader& r, const YAML::Node& node, train::TrainOptions& t) {
@@ -71,7 +72,7 @@ void read_train(const YamlReader& r, const YAML::Node& node, train::TrainOptions
       node, "train",
       {"epochs", "batch_size", "lr", "weight_decay", "warmup_ratio", "warmup_steps",
        "max_grad_norm", "eval_every", "checkpoint_every", "seed", "grad_accum", "label_smoothing",
-       "max_steps", "adam_beta1", "adam_beta2", "adam_eps", "lr_schedule"});
+       "max_steps", "adam_beta1", "adam_beta2", "adam_eps", "lr_schedule", "optimizer"});
   const auto integer = [&](const char* key, int64_t& field) {
     if (node[key]) field = r.integer(node[key], std::string("train.") + key);
   };
@@ -108,6 +109,9 @@ void read_train(const YamlReader& r, const YAML::Node& node, train::TrainOptions
   number("adam_beta1", t.adam_beta1);
   number("adam_beta2", t.adam_beta2);
   number("adam_eps", t.adam_eps);
+  if (const auto n = node["optimizer"])
+    t.optimizer =
+        r.with_line(n, [&] { return train::parse_optimizer(r.text(n, "train.optimizer")); });
 }
 
 }  // namespace
@@ -144,6 +148,8 @@ void write_train_options(YAML::Emitter& out, const train::TrainOptions& t) {
   out << YAML::Key << "adam_beta1" << YAML::Value << exact_number(t.adam_beta1);
   out << YAML::Key << "adam_beta2" << YAML::Value << exact_number(t.adam_beta2);
   out << YAML::Key << "adam_eps" << YAML::Value << exact_number(t.adam_eps);
+  if (t.optimizer != train::OptimizerKind::AdamW)  // as lr_schedule: old trial ids stay
+    out << YAML::Key << "optimizer" << YAML::Value << train::to_string(t.optimizer);
   out << YAML::EndMap;
 }
 
@@ -200,6 +206,8 @@ std::string to_yaml(const TrialConfig& c) {
   out << YAML::Key << "expert_init" << YAML::Value << peft::to_string(m.expert_init);
   out << YAML::Key << "inference" << YAML::Value << m.inference.to_string();
   out << YAML::Key << "load_balance" << YAML::Value << exact_number(m.load_balance);
+  if (m.lora_dropout != 0)  // only when set: trial ids of earlier configs stay
+    out << YAML::Key << "lora_dropout" << YAML::Value << exact_number(m.lora_dropout);
   out << YAML::EndMap;
 
   out << YAML::Key << "train" << YAML::Value;

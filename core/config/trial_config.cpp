@@ -47,6 +47,11 @@ void nlg_lora(TrialConfig& c, const char* task, int64_t epochs, int64_t warmup, 
   c.train.weight_decay = decay;
   c.train.warmup_steps = warmup;
   c.train.label_smoothing = std::string(task) == "dart" ? 0.0 : 0.1;
+  // microsoft/LoRA examples/NLG (gpt2_ft.py, optimizer.py), which the AdaMix NLG fork runs.
+  c.method.lora_dropout = 0.1;
+  c.train.optimizer = train::OptimizerKind::AdamWLora;
+  c.train.adam_eps = 1e-6;
+  c.train.max_grad_norm = 0.0;
 }
 
 const std::map<std::string, Recipe>& recipes() {

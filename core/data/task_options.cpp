@@ -15,7 +15,7 @@ void TaskOptions::validate() const {
     std::string glue;
     for (const auto& n : glue_task_names()) glue += n + ", ";
     throw ConfigError("task.name: unknown task \"" + name + "\" (expected one of " + glue +
-                      "e2e, webnlg, dart or synthetic)");
+                      "e2e, webnlg, dart, data-to-text or synthetic)");
   }
   if (dir.empty()) throw ConfigError("task.dir: the folder of task \"" + name + "\" is required");
   if (max_length < 8 || max_length > 65536) {

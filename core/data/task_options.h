@@ -14,7 +14,7 @@ namespace adamix::data {
 struct TaskOptions {
   // GLUE: cola, sst2, mrpc, stsb, qqp, mnli, qnli, rte, wnli (any case; "SST-2" and "STS-B"
   // spellings too); NLG: e2e, webnlg, dart; "synthetic": a folder written by make-task (its
-  // task.json describes it).
+  // task.json describes it); "data-to-text": make-task's synthetic data-to-text folder (NLG).
   std::string name;
   std::filesystem::path dir;  // the folder holding the task's files
   int64_t max_length = 128;   // tokens per example, special tokens included; longer truncates

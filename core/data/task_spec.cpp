@@ -146,7 +146,8 @@ const std::vector<std::string>& glue_task_names() {
 
 bool is_nlg_task(const std::string& name) {
   const std::string canonical = canonical_task_name(name);
-  return canonical == "e2e" || canonical == "webnlg" || canonical == "dart";
+  return canonical == "e2e" || canonical == "webnlg" || canonical == "dart" ||
+         canonical == "datatotext";
 }
 
 nlohmann::json synthetic_task_json(const TaskSpec& spec) {

@@ -67,4 +67,9 @@ torch::Tensor ensemble_mean(const std::vector<torch::Tensor>& path_predictions) 
   return torch::stack(values).mean(0);
 }
 
+bool uses_consistency(const PeftOptions& method) {
+  return method.consistency > 0 &&
+         (method.module == PeftModule::Adapter || method.module == PeftModule::Lora);
+}
+
 }  // namespace adamix::peft

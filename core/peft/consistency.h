@@ -9,6 +9,8 @@
 
 #include <vector>
 
+#include "core/peft/peft_options.h"
+
 namespace adamix::peft {
 
 // ½ [KL(softmax(z2) ‖ softmax(z1)) + KL(softmax(z1) ‖ softmax(z2))], each KL with its target
@@ -17,6 +19,9 @@ namespace adamix::peft {
 // divided by B' ("batchmean"; for [B,C] exactly F.kl_div's batchmean). Computed in float32 (or
 // float64 for double inputs). 0-dim.
 torch::Tensor consistency_loss(const torch::Tensor& z1, const torch::Tensor& z2);
+
+// Whether `method` trains with the second pass: lambda > 0 on an adapter / LoRA method.
+bool uses_consistency(const PeftOptions& method);
 
 // The regression (single-logit) variant, where the KL of a one-class softmax vanishes:
 // ½ [mean((y1 - sg(y2))²) + mean((y2 - sg(y1))²)], whose value is the batch mean of the squared

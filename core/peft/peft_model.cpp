@@ -68,6 +68,10 @@ void attach_bert(models::BertModelImpl& bert, Builder& build) {
       if (attn) layer->attention_->output_->set_adapter(build.adapter(hidden));
       if (ffn) layer->output_->set_adapter(build.adapter(hidden));
     } else {
+      if (o.lora_dropout > 0) {
+        throw ConfigError("method.lora_dropout is supported on GPT-2 only (got " +
+                          std::to_string(o.lora_dropout) + " for a BERT/RoBERTa backbone)");
+      }
       for (const std::string& target : o.lora_targets) {
         layer->attention_->self_->set_lora(target, build.lora(hidden, hidden));
       }
@@ -88,6 +92,7 @@ void attach_gpt2(models::Gpt2ModelImpl& gpt2, Builder& build) {
       for (const std::string& target : o.lora_targets) {
         block->attn_->set_lora(target[0], build.lora(hidden, hidden));  // 'q', 'k', 'v'
       }
+      block->attn_->set_lora_dropout(o.lora_dropout);
     }
   }
 }

@@ -82,6 +82,8 @@ void PeftOptions::validate() const {
   if (alpha <= 0) throw ConfigError("method.alpha must be > 0, got " + std::to_string(alpha));
   if (consistency < 0)
     throw ConfigError("method.consistency must be >= 0, got " + std::to_string(consistency));
+  if (lora_dropout < 0 || lora_dropout >= 1)
+    throw ConfigError("method.lora_dropout must be in [0, 1), got " + std::to_string(lora_dropout));
   if (load_balance < 0)
     throw ConfigError("method.load_balance must be >= 0, got " + std::to_string(load_balance));
   if (module == PeftModule::Lora && lora_targets.empty())

@@ -44,6 +44,9 @@ struct PeftOptions {
   ExpertInit expert_init = ExpertInit::Independent;
   InferenceMode inference;
   double load_balance = 0.01;  // learned-top1: weight of the Switch load-balancing loss
+  // LoRA: dropout on the input of the LoRA updates (loralib's lora_dropout; GPT-2: one mask
+  // shared by the q and v thirds of c_attn). NLG recipes 0.1.
+  double lora_dropout = 0.0;
 
   // ConfigError naming the field for out-of-range values (sizes < 1, fixed indices >= M, ...).
   void validate() const;

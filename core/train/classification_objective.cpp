@@ -5,14 +5,7 @@
 #include "core/train/generator_state.h"
 
 namespace adamix::train {
-namespace {
-
-bool uses_consistency(const peft::PeftOptions& method) {
-  return method.consistency > 0 &&
-         (method.module == peft::PeftModule::Adapter || method.module == peft::PeftModule::Lora);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 ClassificationObjective::ClassificationObjective(TaskModel& model,
                                                  const data::TokenizedSplit& train,
@@ -44,7 +37,7 @@ StepLoss ClassificationObjective::loss(const std::vector<int64_t>& rows) {
   }
   step.loss = step.task_loss;
   step.consistency = torch::zeros({}, step.task_loss.options());
-  if (uses_consistency(model_.peft().options)) {
+  if (peft::uses_consistency(model_.peft().options)) {
     const auto z2 = model_.forward(batch);  // new routes, new dropout
     step.consistency = model_.regression()
                            ? peft::consistency_loss_regression(z1.squeeze(-1), z2.squeeze(-1))
@@ -57,12 +50,8 @@ StepLoss ClassificationObjective::loss(const std::vector<int64_t>& rows) {
 }
 
 Evaluation ClassificationObjective::evaluate(int64_t index) {
-  auto& generator = model_.routing().generator();
-  const auto training_state = generator_state(generator);
-  {
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    generator.set_current_seed(seed_ * 7919 + 17 + static_cast<uint64_t>(index));
-  }
+  const EvaluationSeed seeded(model_.routing().generator(),
+                              seed_ * 7919 + 17 + static_cast<uint64_t>(index));
   Evaluation result;
   for (const auto& split : eval_) {
     std::vector<int64_t> predicted;
@@ -88,7 +77,6 @@ Evaluation ClassificationObjective::evaluate(int64_t index) {
       result.metrics[split.name + "/" + metrics::to_string(metric)] = score;
     }
   }
-  set_generator_state(generator, training_state, "routing");
   return result;
 }
 

@@ -29,4 +29,12 @@ void set_generator_state(at::Generator& generator, const std::vector<uint8_t>& b
   }
 }
 
+EvaluationSeed::EvaluationSeed(at::Generator& generator, uint64_t seed)
+    : generator_(generator), saved_(generator_state(generator)) {
+  std::lock_guard<std::mutex> lock(generator_.mutex());
+  generator_.set_current_seed(seed);
+}
+
+EvaluationSeed::~EvaluationSeed() { set_generator_state(generator_, saved_, "routing"); }
+
 }  // namespace adamix::train

@@ -1,5 +1,6 @@
 #include "core/train/optimizer.h"
 
+#include <cmath>
 #include <map>
 
 #include "core/error.h"
@@ -35,7 +36,50 @@ std::unique_ptr<torch::optim::AdamW> make_adamw(const NamedTensors& params,
   if (!with_decay.empty()) groups.emplace_back(with_decay, std::move(decay_options));
   if (!without_decay.empty()) groups.emplace_back(without_decay, std::move(plain_options));
   if (groups.empty()) throw ConfigError("nothing to train: the model has no trainable parameters");
+  if (options.optimizer == OptimizerKind::AdamWLora) {
+    return std::make_unique<LoraAdamW>(std::move(groups), defaults);
+  }
   return std::make_unique<torch::optim::AdamW>(std::move(groups), defaults);
+}
+
+torch::Tensor LoraAdamW::step(LossClosure closure) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor loss = {};
+  if (closure != nullptr) {
+    at::AutoGradMode enable_grad(true);
+    loss = closure();
+  }
+  for (auto& group : param_groups_) {
+    const auto& options = static_cast<const torch::optim::AdamWOptions&>(group.options());
+    const double lr = options.lr();
+    const double beta1 = std::get<0>(options.betas());
+    const double beta2 = std::get<1>(options.betas());
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      const torch::Tensor grad = p.grad();
+      auto& slot = state_[state_key(p)];
+      if (!slot) {
+        auto fresh = std::make_unique<torch::optim::AdamWParamState>();
+        fresh->step(0);
+        fresh->exp_avg(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+        fresh->exp_avg_sq(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+        slot = std::move(fresh);
+      }
+      auto& state = static_cast<torch::optim::AdamWParamState&>(*slot);
+      state.step(state.step() + 1);
+      torch::Tensor& exp_avg = state.exp_avg();
+      torch::Tensor& exp_avg_sq = state.exp_avg_sq();
+      exp_avg.mul_(beta1).add_(grad, 1.0 - beta1);
+      exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1.0 - beta2);
+      const torch::Tensor denom = exp_avg_sq.sqrt().add_(options.eps());
+      const double t = static_cast<double>(state.step());
+      const double step_size =
+          lr * std::sqrt(1.0 - std::pow(beta2, t)) / (1.0 - std::pow(beta1, t));
+      p.addcdiv_(exp_avg, denom, -step_size);
+      if (options.weight_decay() > 0) p.add_(p, -lr * options.weight_decay());
+    }
+  }
+  return loss;
 }
 
 void set_learning_rate(torch::optim::AdamW& optimizer, double lr) {

@@ -21,8 +21,19 @@ using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 // "LayerNorm.weight"; everything else decays by options.weight_decay.
 bool decays(const std::string& name);
 
+// options.optimizer picks LibTorch's AdamW or LoraAdamW (below); both keep AdamWParamState, so
+// checkpoints and export/import_adam_state serve either.
 std::unique_ptr<torch::optim::AdamW> make_adamw(const NamedTensors& params,
                                                 const TrainOptions& options);
+
+// microsoft/LoRA examples/NLG/src/optimizer.py AdamW (correct_bias on), which trained the AdaMix
+// NLG results: v without bias correction under the square root, eps outside it, step size
+// lr·sqrt(1 - b2^t) / (1 - b1^t), then p -= lr·wd·p. amsgrad is not supported.
+class LoraAdamW : public torch::optim::AdamW {
+ public:
+  using torch::optim::AdamW::AdamW;
+  torch::Tensor step(LossClosure closure = nullptr) override;
+};
 void set_learning_rate(torch::optim::AdamW& optimizer, double lr);
 
 // Adam's state of one parameter. step = 0 and undefined moments: never updated yet.

@@ -99,16 +99,21 @@ void TaskModel::train(bool on) {
 }
 
 void TaskModel::load_trainable(const std::vector<std::pair<std::string, torch::Tensor>>& values) {
+  copy_named(trainable_, values);
+}
+
+void copy_named(const std::vector<std::pair<std::string, torch::Tensor>>& trainable,
+                const std::vector<std::pair<std::string, torch::Tensor>>& values) {
   std::map<std::string, torch::Tensor> saved(values.begin(), values.end());
   torch::NoGradGuard no_grad;
-  for (const auto& [name, p] : trainable_) {
+  for (const auto& [name, p] : trainable) {
     const auto it = saved.find(name);
     if (it == saved.end()) throw IoError("checkpoint has no parameter '" + name + "'");
     if (it->second.sizes() != p.sizes())
       throw IoError("checkpoint parameter '" + name + "' has another shape than the model's");
     p.copy_(it->second);
   }
-  if (saved.size() != trainable_.size())
+  if (saved.size() != trainable.size())
     throw IoError("checkpoint holds parameters the model does not have");
 }
 

@@ -25,6 +25,11 @@ struct Accounting {
   int64_t head = 0;           // task head parameters (always trained)
 };
 
+// Copies `values` into the tensors of `trainable` by name (what load_trainable does). IoError when
+// one is missing, has another shape, or `values` holds a name `trainable` does not have.
+void copy_named(const std::vector<std::pair<std::string, torch::Tensor>>& trainable,
+                const std::vector<std::pair<std::string, torch::Tensor>>& values);
+
 class TaskModel {
  public:
   // num_outputs: classes, or 1 for regression. Initial PEFT values come from `seed`; the head

@@ -29,6 +29,17 @@ LrSchedule parse_lr_schedule(const std::string& text) {
                     "' (expected one of linear, cosine)");
 }
 
+const char* to_string(OptimizerKind kind) {
+  return kind == OptimizerKind::AdamWLora ? "adamw-lora" : "adamw";
+}
+
+OptimizerKind parse_optimizer(const std::string& text) {
+  if (text == "adamw") return OptimizerKind::AdamW;
+  if (text == "adamw-lora") return OptimizerKind::AdamWLora;
+  throw ConfigError("train.optimizer: unknown optimizer '" + text +
+                    "' (expected adamw or adamw-lora)");
+}
+
 void TrainOptions::validate() const {
   require(epochs >= 1, "epochs", ">= 1", static_cast<double>(epochs));
   require(batch_size >= 1, "batch_size", ">= 1", static_cast<double>(batch_size));

@@ -15,6 +15,16 @@ const char* to_string(LrSchedule schedule);  // "linear" | "cosine"
 // ConfigError naming the value and the choices for anything else.
 LrSchedule parse_lr_schedule(const std::string& text);
 
+// AdamW: LibTorch's (= torch.optim.AdamW / HF's: eps added to sqrt(v / (1 - b2^t)), decay
+// p *= 1 - lr·wd before the update). AdamWLora: microsoft/LoRA examples/NLG/src/optimizer.py, as
+// the AdaMix NLG results were trained: eps added to sqrt(v), bias correction folded into the
+// step size lr·sqrt(1 - b2^t) / (1 - b1^t), decay p -= lr·wd·p after the update.
+enum class OptimizerKind { AdamW, AdamWLora };
+
+const char* to_string(OptimizerKind kind);  // "adamw" | "adamw-lora"
+// ConfigError naming the value and the choices for anything else.
+OptimizerKind parse_optimizer(const std::string& text);
+
 struct TrainOptions {
   int64_t epochs = 20;
   int64_t batch_size = 64;
@@ -35,6 +45,7 @@ struct TrainOptions {
   double adam_beta1 = 0.9;
   double adam_beta2 = 0.999;
   double adam_eps = 1e-8;
+  OptimizerKind optimizer = OptimizerKind::AdamW;
 
   // ConfigError naming the `train.` field for values out of range.
   void validate() const;
