@@ -6,6 +6,9 @@
 #include "core/inference/generate.h"
 #include "core/models/model_config.h"
 #include "core/runtime/threads.h"
+#include "storage/checkpoint.h"
+#include "sweeps/trial_yaml.h"
+#include "worker/checkpoint_forward.h"
 
 namespace adamix::cli {
 
@@ -42,7 +45,7 @@ int run_generate(const ParsedFlags& flags) {
   s.length_penalty = flags.get_double("length-penalty");
   s.no_repeat_ngram = flags.get_int("no-repeat-ngram");
   s.max_new_tokens = flags.get_int("max-new-tokens");
-  s.eos = parse_ids(flags.get("eos"), "eos");
+  s.eos = flags.has("eos") ? parse_ids(flags.get("eos"), "eos") : std::vector<int64_t>{};
   if (flags.has("batch-size")) s.batch_size = flags.get_int("batch-size");
   s.use_cache = !flags.has("no-cache");
   if (flags.has("seq-len")) {
@@ -51,7 +54,17 @@ int run_generate(const ParsedFlags& flags) {
     const auto config = models::load_model_config(options.model_dir / "config.json");
     s.seq_len = std::min<int64_t>(512, config.max_positions);
   }
-  const auto result = inference::generate_file(options);
+  inference::GenerateResult result;
+  if (const auto checkpoint_path = flags.get_optional("checkpoint")) {
+    const auto checkpoint = storage::read_checkpoint(*checkpoint_path);
+    const auto trial = sweeps::parse_trial_yaml(
+        storage::attribute_string(checkpoint.meta, "config"), *checkpoint_path + ":/meta/config");
+    result = worker::generate_checkpoint_file(options, checkpoint, trial.method,
+                                              flags.get_optional("mode").value_or(""));
+  } else {
+    if (flags.has("mode")) throw ConfigError("--mode needs --checkpoint");
+    result = inference::generate_file(options);
+  }
   std::cerr << "wrote " << options.out.string() << ": " << result.contexts << " texts\n";
   return 0;
 }

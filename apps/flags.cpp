@@ -121,8 +121,9 @@ const std::vector<FlagInfo>& flags() {
        "(0 = off)", nullptr, {C::Generate}, "4", {}},
       {"max-new-tokens", "N", "tokens generated per context, at most", nullptr, {C::Generate},
        "64", {}},
-      {"eos", "IDS", "comma-separated ids that end a text (the first also ends each context)",
-       nullptr, {C::Generate}, "50256,628", {}},
+      {"eos", "IDS", "comma-separated ids that end a text (the first also ends each context) "
+       "[default: <|endoftext|> and the blank-line token of the vocabulary: 50256,628 for GPT-2]",
+       nullptr, {C::Generate}, nullptr, {}},
       {"seq-len", "N", "contexts keep their last N - max-new-tokens tokens (the reference's "
        "seq_len) [default: 512, or the model's positions if fewer]", nullptr, {C::Generate},
        nullptr, {}},
@@ -143,10 +144,12 @@ const std::vector<FlagInfo>& flags() {
        nullptr, {}},
       {"wordnet", "DIR", "WordNet 3.0 dictionary for METEOR's synonyms", "ADAMIX_WORDNET_DIR",
        {C::Score}, "/usr/share/wordnet", {}},
-      {"checkpoint", "CKPT.h5", "a trained trial's checkpoint (forward: apply its PEFT and head)",
-       nullptr, {C::Forward, C::Export}, nullptr, {C::Export}},
-      {"mode", "MODE", "inference mode: merged, ensemble, random-batch, random-token or fixed:I,J "
-       "[default: the trial's]", nullptr, {C::Forward}, nullptr, {}},
+      {"checkpoint", "CKPT.h5", "a trained trial's checkpoint (forward: apply its PEFT and head; "
+       "generate: its PEFT weights on --model, its backbone)", nullptr,
+       {C::Forward, C::Export, C::Generate}, nullptr, {C::Export}},
+      {"mode", "MODE", "inference mode: merged, ensemble (forward only), random-batch, "
+       "random-token or fixed:I,J [default: the trial's]", nullptr, {C::Forward, C::Generate},
+       nullptr, {}},
       {"format", "FORMAT", "export: safetensors (merged experts, DESIGN.md names) [default]; "
        "report: md, latex, csv, html or all [default: all]", nullptr, {C::Export, C::Report},
        nullptr, {}},

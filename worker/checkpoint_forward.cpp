@@ -4,10 +4,42 @@
 #include "core/inference/batched_forward.h"
 #include "core/io/sha256.h"
 #include "core/runtime/device.h"
+#include "core/train/nlg_model.h"
 #include "core/train/task_model.h"
 #include "worker/tensor_arrays.h"
 
 namespace adamix::worker {
+
+void check_checkpoint_backbone(const std::filesystem::path& model_dir,
+                               const storage::Checkpoint& checkpoint) {
+  const auto expected_sha = storage::attribute_string(checkpoint.meta, "backbone_sha256");
+  if (io::sha256_file(model_dir / "model.safetensors") != expected_sha)
+    throw ConfigError(model_dir.string() +
+                      "/model.safetensors is not the backbone this checkpoint was trained on (" +
+                      storage::attribute_string(checkpoint.meta, "backbone") + ")");
+}
+
+inference::GenerateResult generate_checkpoint_file(const inference::GenerateFileOptions& options,
+                                                   const storage::Checkpoint& checkpoint,
+                                                   peft::PeftOptions method,
+                                                   const std::string& mode) {
+  if (!mode.empty()) method.inference = peft::InferenceMode::parse(mode);
+  method.validate();
+  if (method.inference.kind == peft::InferenceMode::Kind::Ensemble) {
+    throw ConfigError(
+        "--mode ensemble does not apply to generation (it averages class "
+        "distributions); use merged, random-batch, random-token or fixed:I,J");
+  }
+  check_checkpoint_backbone(options.model_dir, checkpoint);
+  train::NlgModel model(options.model_dir, method, /*seed=*/1,
+                        runtime::parse_device(options.device));
+  std::vector<std::pair<std::string, torch::Tensor>> params;
+  for (const auto& [name, array] : checkpoint.params)
+    params.emplace_back(name, from_float_array(array));
+  model.load_trainable(params);
+  model.routing().set_inference(method.inference);
+  return inference::generate_file(options, &model.gpt2());
+}
 
 inference::ForwardFileResult forward_checkpoint_file(const inference::ForwardFileOptions& options,
                                                      const storage::Checkpoint& checkpoint,
@@ -17,11 +49,7 @@ inference::ForwardFileResult forward_checkpoint_file(const inference::ForwardFil
   if (!mode.empty()) method.inference = peft::InferenceMode::parse(mode);
   method.validate();
   const auto device = runtime::parse_device(options.device);
-  const auto expected_sha = storage::attribute_string(checkpoint.meta, "backbone_sha256");
-  if (io::sha256_file(options.model_dir / "model.safetensors") != expected_sha)
-    throw ConfigError(options.model_dir.string() +
-                      "/model.safetensors is not the backbone this checkpoint was trained on (" +
-                      storage::attribute_string(checkpoint.meta, "backbone") + ")");
+  check_checkpoint_backbone(options.model_dir, checkpoint);
   const auto num_outputs = storage::attribute_int(checkpoint.meta, "num_outputs");
   const bool regression = storage::attribute_int(checkpoint.meta, "regression") != 0;
 

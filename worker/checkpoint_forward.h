@@ -7,10 +7,24 @@
 #include <string>
 
 #include "core/inference/forward_file.h"
+#include "core/inference/generate.h"
 #include "core/peft/peft_options.h"
 #include "storage/checkpoint.h"
 
 namespace adamix::worker {
+
+// ConfigError unless model_dir/model.safetensors is the backbone `checkpoint` was trained on
+// (its backbone_sha256).
+void check_checkpoint_backbone(const std::filesystem::path& model_dir,
+                               const storage::Checkpoint& checkpoint);
+
+// `adamix generate --checkpoint`: a trained NLG trial (its PEFT weights on `options.model_dir`,
+// which must be its backbone) generating for `options.input`, under `mode` (empty: the trial's
+// inference mode; ensemble is refused: it averages distributions per token, not texts).
+inference::GenerateResult generate_checkpoint_file(const inference::GenerateFileOptions& options,
+                                                   const storage::Checkpoint& checkpoint,
+                                                   peft::PeftOptions method,
+                                                   const std::string& mode);
 
 // `options.model_dir` is the backbone the trial was trained on: ConfigError when its
 // model.safetensors differs from the checkpoint's backbone_sha256. `method` is the trial's

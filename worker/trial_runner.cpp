@@ -10,10 +10,13 @@
 #include "core/io/sha256.h"
 #include "core/runtime/device.h"
 #include "core/tokenizers/tokenizer.h"
+#include "core/train/classification_objective.h"
+#include "core/train/nlg_objective.h"
 #include "core/train/task_model.h"
 #include "core/train/trainer.h"
 #include "worker/checkpoint_io.h"
 #include "worker/fault_injection.h"
+#include "worker/nlg_trial.h"
 #include "worker/trial_events.h"
 #include "worker/trial_observers.h"
 
@@ -61,33 +64,77 @@ TrialResult run_trial(const TrialRunOptions& options) {
   result.resumed = snapshot.has_value();
 
   const auto device = runtime::parse_device(config.device);
-  const auto task = data::load_task(config.task);
-  const auto tokenizer = text::load_tokenizer(config.model);
-  const auto train_split =
-      data::tokenize_split(*tokenizer, task.train, config.task.max_length, task.spec.pair);
+  // What differs between classification (GLUE-style) and NLG trials: the objective, its model
+  // and data (kept alive here), and what the log and checkpoint metadata say about them.
+  std::optional<data::LoadedTask> task;
+  std::optional<data::TokenizedSplit> train_split;
   std::vector<data::TokenizedSplit> dev;
-  for (const auto& split : task.dev)
-    dev.push_back(data::tokenize_split(*tokenizer, split, config.task.max_length, task.spec.pair));
+  std::optional<train::TaskModel> task_model;
+  std::optional<NlgTrialData> nlg;
+  std::optional<train::NlgModel> nlg_model;
+  std::unique_ptr<train::Objective> objective;
+  peft::ParameterCount count;
+  int64_t head_parameters = 0;
+  int64_t train_examples = 0;
+  std::string task_name;
+  storage::AttributeMap kind_meta;
+  if (is_nlg_trial(config)) {
+    nlg.emplace(load_nlg_trial_data(config));
+    nlg_model.emplace(config.model, config.method, config.train.seed, device);
+    if (config.precision != config::Precision::Fp32) {
+      throw ConfigError("precision: NLG trials run in fp32 for now (got " +
+                        std::string(config::to_string(config.precision)) + ")");
+    }
+    train_examples = static_cast<int64_t>(nlg->train_rows.size());
+    objective = std::make_unique<train::NlgObjective>(
+        *nlg_model, nlg->train_rows, nlg->dev_rows,
+        train::NlgObjectiveOptions{config.train.batch_size, config.train.label_smoothing,
+                                   config.train.seed});
+    count = nlg_model->accounting();
+    task_name = config.task.name;
+    kind_meta = {{"num_outputs", int64_t{0}},
+                 {"regression", int64_t{0}},
+                 {"task", task_name},
+                 {"main_metric", std::string("accuracy")},
+                 {"nlg_metric_set", std::string(metrics::nlg::to_string(nlg->metric_set))}};
+  } else {
+    task.emplace(data::load_task(config.task));
+    const auto tokenizer = text::load_tokenizer(config.model);
+    train_split.emplace(
+        data::tokenize_split(*tokenizer, task->train, config.task.max_length, task->spec.pair));
+    for (const auto& split : task->dev)
+      dev.push_back(
+          data::tokenize_split(*tokenizer, split, config.task.max_length, task->spec.pair));
+    task_model.emplace(config.model, config.method, task->spec.num_outputs(), task->spec.regression,
+                       config.train.seed, device);
+    if (config.precision != config::Precision::Fp32)
+      task_model->set_autocast(config.precision == config::Precision::Bf16 ? torch::kBFloat16
+                                                                           : torch::kFloat16);
+    train_examples = train_split->size();
+    objective = std::make_unique<train::ClassificationObjective>(
+        *task_model, *train_split, dev,
+        train::MetricSpec{task->spec.metrics, task->spec.main_metric}, config.train);
+    const auto accounting = task_model->accounting();
+    count = accounting.peft;
+    head_parameters = accounting.head;
+    task_name = task->spec.name;
+    kind_meta = {{"num_outputs", task->spec.num_outputs()},
+                 {"regression", int64_t{task->spec.regression}},
+                 {"task", task_name},
+                 {"main_metric", std::string(metrics::to_string(task->spec.main_metric))}};
+  }
   const std::string started =
-      "trial " + options.trial_id + ": " + task.spec.name + " (" +
-      std::to_string(train_split.size()) + " train examples) on " + config.model.string() + ", " +
+      "trial " + options.trial_id + ": " + task_name + " (" + std::to_string(train_examples) +
+      " train examples) on " + config.model.string() + ", " +
       peft::to_string(config.method.module) + " r=" + std::to_string(config.method.size) +
       " M=" + std::to_string(config.method.experts) + ", device " + config.device;
-
-  train::TaskModel model(config.model, config.method, task.spec.num_outputs(), task.spec.regression,
-                         config.train.seed, device);
-  if (config.precision != config::Precision::Fp32)
-    model.set_autocast(config.precision == config::Precision::Bf16 ? torch::kBFloat16
-                                                                   : torch::kFloat16);
-  const auto accounting = model.accounting();
-  const auto& count = accounting.peft;
   claim_folder(options);
   TrialLog log(options.out_dir / "log.txt", options.progress);
   log.line(started);
   log.line("parameters: backbone " + std::to_string(count.backbone) + ", PEFT trained " +
            std::to_string(count.trainable) + " (" + share(count.trainable, count.backbone) +
            "), PEFT after merging " + std::to_string(count.merged) + " (" +
-           share(count.merged, count.backbone) + "), head " + std::to_string(accounting.head));
+           share(count.merged, count.backbone) + "), head " + std::to_string(head_parameters));
 
   const auto backbone_sha256 = io::sha256_file(config.model / "model.safetensors");
   storage::AttributeMap meta = {
@@ -99,15 +146,11 @@ TrialResult run_trial(const TrialRunOptions& options) {
       {"params_backbone", count.backbone},
       {"params_trainable", count.trainable},
       {"params_merged", count.merged},
-      {"params_head", accounting.head},
-      {"num_outputs", task.spec.num_outputs()},
-      {"regression", int64_t{task.spec.regression}},
-      {"task", task.spec.name},
-      {"main_metric", std::string(metrics::to_string(task.spec.main_metric))},
+      {"params_head", head_parameters},
   };
+  for (const auto& item : kind_meta) meta.insert(item);
 
-  train::Trainer trainer(model, train_split, dev, {task.spec.metrics, task.spec.main_metric},
-                         config.train);
+  train::Trainer trainer(*objective, config.train);
   if (result.resumed) {
     trainer.restore(*snapshot);
     log.line("resumed from " + checkpoint_path.string() + " at step " +
@@ -115,8 +158,7 @@ TrialResult run_trial(const TrialRunOptions& options) {
   }
   MetricsJsonl metrics(options.out_dir / "metrics.jsonl", trainer.state().step);
   CheckpointWriter checkpoints(trainer, options.out_dir, meta, log);
-  const int64_t batches =
-      (train_split.size() + config.train.batch_size - 1) / config.train.batch_size;
+  const int64_t batches = (train_examples + config.train.batch_size - 1) / config.train.batch_size;
   ProgressLine progress(log, config.train.epochs,
                         train::optimizer_steps_per_epoch(config.train, batches), 2.0);
   StopFlag stop(options.stop_requested);
@@ -138,7 +180,7 @@ TrialResult run_trial(const TrialRunOptions& options) {
     events.emplace(channel, options.trial_id, options.attempt);
     events->started(
         {trainer.state().step, trainer.total_steps(), result.resumed, trainer.main_metric(),
-         count.backbone, count.trainable, count.merged, accounting.head, backbone_sha256},
+         count.backbone, count.trainable, count.merged, head_parameters, backbone_sha256},
         metrics.kept_rows());
     metrics.set_listener([&](const std::string& row) { events->metrics_row(row); });
     checkpoints.set_listener(
@@ -148,6 +190,26 @@ TrialResult run_trial(const TrialRunOptions& options) {
   if (faults) trainer.add_observer(&*faults);  // last: after every other on_step
 
   result.finished = trainer.run();
+  if (result.finished && nlg) {
+    // The reference decodes the final model: generation and the NLG metrics once, at the end
+    // (a finished trial run again finds the row and adds nothing).
+    bool scored = false;
+    for (const auto& row : metrics.kept_rows())
+      scored = scored || row.find("\"dev/bleu\"") != std::string::npos;
+    if (!scored) {
+      train::EvalResult row;
+      row.step = trainer.state().step;
+      row.epoch = trainer.state().epoch;
+      row.metrics = last.metrics;
+      for (const auto& [name, value] : generate_and_score(*nlg_model, *nlg, options.out_dir, log))
+        row.metrics[name] = value;
+      row.main_metric = trainer.main_metric();
+      const auto main = row.metrics.find(row.main_metric);
+      row.main_score = main == row.metrics.end() ? 0.0 : main->second;
+      metrics.on_evaluation(trainer.state(), row);
+      last.metrics = row.metrics;
+    }
+  }
   result.steps = trainer.state().step;
   result.best_score = trainer.state().best_score;
   result.best_step = trainer.state().best_step;

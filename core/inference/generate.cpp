@@ -66,6 +66,18 @@ std::vector<std::string> read_contexts(const std::filesystem::path& file) {
 
 }  // namespace
 
+std::vector<int64_t> reference_eos_ids(const text::Tokenizer& tok) {
+  const auto end = tok.find_token("<|endoftext|>");
+  if (!end) {
+    throw ConfigError(
+        "generation needs GPT-2's byte-level BPE tokenizer with <|endoftext|>; this "
+        "model's vocabulary has none");
+  }
+  std::vector<int64_t> ids = {*end};
+  if (const auto blank = tok.find_token("\xC4\x8A\xC4\x8A")) ids.push_back(*blank);  // "ĊĊ"
+  return ids;
+}
+
 std::vector<std::string> generate_texts(models::Gpt2ModelImpl& model, const text::Tokenizer& tok,
                                         const std::vector<std::string>& contexts,
                                         const GenerateSettings& settings, int64_t* truncated) {
@@ -110,27 +122,34 @@ std::vector<std::string> generate_texts(models::Gpt2ModelImpl& model, const text
   return texts;
 }
 
-GenerateResult generate_file(const GenerateFileOptions& options) {
+GenerateResult generate_file(const GenerateFileOptions& options, models::Gpt2ModelImpl* model) {
   const auto device = runtime::parse_device(options.device);
   const auto out_dir = options.out.parent_path();
   if (!out_dir.empty() && !std::filesystem::is_directory(out_dir)) {
     throw IoError("the folder of --out does not exist: " + out_dir.string());
   }
-  auto loaded = models::load_backbone(options.model_dir, device);
-  auto gpt2 = std::dynamic_pointer_cast<models::Gpt2ModelImpl>(loaded.backbone);
-  if (!gpt2) {
-    throw ConfigError(options.model_dir.string() + " is not a GPT-2 model (generate needs one)");
+  std::shared_ptr<models::Gpt2ModelImpl> loaded;
+  if (!model) {
+    auto backbone = models::load_backbone(options.model_dir, device).backbone;
+    loaded = std::dynamic_pointer_cast<models::Gpt2ModelImpl>(backbone);
+    if (!loaded) {
+      throw ConfigError(options.model_dir.string() + " is not a GPT-2 model (generate needs one)");
+    }
+    model = loaded.get();
   }
-  check_settings(options.settings, loaded.config.max_positions, loaded.config.vocab_size);
+  models::Gpt2ModelImpl& gpt2 = *model;
   const auto tok = text::load_tokenizer(options.model_dir);
+  GenerateSettings settings = options.settings;
+  if (settings.eos.empty()) settings.eos = reference_eos_ids(*tok);
+  check_settings(settings, gpt2.config().max_positions, gpt2.config().vocab_size);
   const std::vector<std::string> contexts = read_contexts(options.input);
   GenerateResult result;
   result.contexts = static_cast<int64_t>(contexts.size());
-  const auto texts = generate_texts(*gpt2, *tok, contexts, options.settings, &result.truncated);
+  const auto texts = generate_texts(gpt2, *tok, contexts, settings, &result.truncated);
   if (result.truncated > 0) {
     std::cerr << "generate: " << result.truncated << " of " << result.contexts
               << " contexts were longer than seq-len - max-new-tokens ("
-              << options.settings.seq_len - options.settings.max_new_tokens
+              << settings.seq_len - settings.max_new_tokens
               << " tokens) and lost their beginning, as the reference truncates\n";
   }
   // One text per line: a line break inside a text (the reference would write it as is and

@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+namespace adamix::models {
+class Gpt2ModelImpl;
+}  // namespace adamix::models
+
 namespace adamix::inference {
 
 struct GenerateSettings {
@@ -17,10 +21,11 @@ struct GenerateSettings {
   double length_penalty = 0.8;
   int64_t no_repeat_ngram = 4;
   int64_t max_new_tokens = 64;
-  std::vector<int64_t> eos = {50256, 628};  // <|endoftext|>, "\n\n"
-  int64_t batch_size = 10;                  // contexts per beam-search batch
-  int64_t seq_len = 512;  // contexts keep their last seq_len - max_new_tokens tokens (+ eos)
-  bool use_cache = true;  // false: re-run the whole sequence every step (for checks)
+  // <|endoftext|>, "\n\n" (GPT-2's ids); generate_file fills an empty list from the vocabulary.
+  std::vector<int64_t> eos = {50256, 628};
+  int64_t batch_size = 10;  // contexts per beam-search batch
+  int64_t seq_len = 512;    // contexts keep their last seq_len - max_new_tokens tokens (+ eos)
+  bool use_cache = true;    // false: re-run the whole sequence every step (for checks)
 };
 
 struct GenerateFileOptions {
@@ -39,6 +44,10 @@ struct GenerateResult {
 // ConfigError for a model that is not GPT-2 or settings out of range (before any work);
 // IoError for unreadable input or an --out folder that does not exist; InputError naming the
 // line of a context that is not UTF-8.
-GenerateResult generate_file(const GenerateFileOptions& options);
+// `model`, when given, is used instead of loading options.model_dir's weights (a trained trial's
+// GPT-2 with its PEFT modules; it must be built on that model directory). No LibTorch here:
+// models::Gpt2ModelImpl is only declared.
+GenerateResult generate_file(const GenerateFileOptions& options,
+                             models::Gpt2ModelImpl* model = nullptr);
 
 }  // namespace adamix::inference

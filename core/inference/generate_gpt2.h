@@ -13,6 +13,11 @@
 
 namespace adamix::inference {
 
+// The eos ids of the reference decoding in `tok`'s vocabulary: <|endoftext|> and, when the
+// vocabulary has it, the single token for "\n\n" (GPT-2: 50256 and 628). ConfigError when there
+// is no <|endoftext|> (not GPT-2's byte-level BPE).
+std::vector<int64_t> reference_eos_ids(const text::Tokenizer& tok);
+
 // Encodes each context as bpe(context) + [eos] (left-truncated to seq_len - max_new_tokens;
 // `truncated` counts those), decodes in batches of settings.batch_size under no_grad in eval
 // mode (the caller's train/eval mode is restored), and returns the cleaned texts in order.

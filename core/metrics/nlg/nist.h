@@ -11,8 +11,9 @@
 
 namespace adamix::metrics::nlg {
 
-// InputError when an n-gram order has a total candidate count of 0 (Python raises
-// ZeroDivisionError there), e.g. when every output is shorter than 5 tokens.
+// An n-gram order with a total candidate count of 0 (every output shorter than n tokens, e.g.
+// an untrained model's empty texts) contributes 0, where the Python reference raises
+// ZeroDivisionError.
 double e2e_nist(const std::vector<std::string>& hypotheses,
                 const std::vector<std::vector<std::string>>& references);
 

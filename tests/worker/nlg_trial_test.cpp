@@ -1,0 +1,171 @@
+// An AdaMix-LoRA trial on the synthetic data-to-text task through `adamix train`: it trains,
+// generates on the dev contexts with the merged experts, scores with the E2E metrics, and a
+// kill -9 mid-training then resume ends bit for bit where an uninterrupted run ends.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/cli_helpers.h"
+
+namespace adamix::testing {
+namespace {
+namespace fs = std::filesystem;
+
+std::string q(const fs::path& path) { return "'" + path.string() + "'"; }
+std::string read(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class NlgTrial : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    const auto& d = *dir_;
+    const auto run = [](const std::string& args) {
+      const auto r = run_adamix(args);
+      ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.err;
+    };
+    run("make-task --kind corpus --tokens 20000 --vocabulary 200 --out " + q(d / "corpus"));
+    run("make-tokenizer --tokenizer gpt2 --vocab-size 500 --corpus " +
+        q(d / "corpus" / "corpus.txt") + " --out " + q(d / "tok"));
+    run("make-model --arch gpt2 --hidden 32 --layers 2 --heads 4 --intermediate 64 "
+        "--max-positions 128 --init-range 0.2 --vocab-from " +
+        q(d / "tok") + " --out " + q(d / "gpt2"));
+    run("make-task --kind data-to-text --vocabulary 200 --depth 1 --size 64 --dev-size 10 --out " +
+        q(d / "d2t"));
+    std::ofstream(d / "trial.yaml")
+        << "model: " << (d / "gpt2").string() << "\n"
+        << "task: {name: data-to-text, dir: " << (d / "d2t").string() << ", max_length: 128}\n"
+        << "method: {module: lora, size: 4, alpha: 32, experts: 4, share: up, expert_init: "
+           "identical, consistency: 100, lora_dropout: 0.1}\n"
+        << "train: {epochs: 2, batch_size: 8, lr: 2.0e-3, warmup_steps: 4, weight_decay: 0.01, "
+           "optimizer: adamw-lora, max_grad_norm: 0, label_smoothing: 0.1, adam_eps: 1.0e-6, "
+           "eval_every: 8}\n";
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static RunResult train(const fs::path& out, const std::string& env = "") {
+    return run_adamix_env(
+        env, "train --threads 1 --config " + q(*dir_ / "trial.yaml") + " --out " + q(out));
+  }
+  static RunResult run_adamix_env(const std::string& env, const std::string& args) {
+    if (env.empty()) return run_adamix(args);
+    // run_adamix goes through /bin/sh: an assignment before the command sets its environment.
+    return run_adamix_with_prefix(env, args);
+  }
+  static RunResult run_adamix_with_prefix(const std::string& env, const std::string& args);
+
+  static TempDir* dir_;
+};
+TempDir* NlgTrial::dir_ = nullptr;
+
+RunResult NlgTrial::run_adamix_with_prefix(const std::string& env, const std::string& args) {
+  EventRunOptions options;
+  options.env = {env};
+  std::vector<std::string> argv;
+  std::istringstream words(args);
+  for (std::string w; words >> w;) {
+    if (w.size() >= 2 && w.front() == '\'' && w.back() == '\'') w = w.substr(1, w.size() - 2);
+    argv.push_back(w);
+  }
+  const auto r = run_adamix_with_events(argv, options);
+  return RunResult{r.exit_code, r.out, r.err};
+}
+
+TEST_F(NlgTrial, TrainsGeneratesAndScoresWithTheE2eMetrics) {
+  const fs::path out = *dir_ / "whole";
+  const auto r = train(out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string log = read(out / "log.txt");
+  EXPECT_NE(log.find("generated 10 dev texts (beam 10"), std::string::npos) << log;
+  std::vector<nlohmann::json> rows;
+  std::istringstream lines(read(out / "metrics.jsonl"));
+  for (std::string line; std::getline(lines, line);) rows.push_back(nlohmann::json::parse(line));
+  const auto& last = rows.back().at("metrics");
+  for (const char* key : {"dev/bleu", "dev/nist", "dev/meteor", "dev/rouge_l", "dev/cider",
+                          "dev/loss", "dev/accuracy"}) {
+    EXPECT_TRUE(last.contains(key)) << key << " in " << last.dump();
+  }
+  std::ifstream texts(out / "generations.dev.txt");
+  int count = 0;
+  for (std::string line; std::getline(texts, line);) ++count;
+  EXPECT_EQ(count, 10);
+  // Run again: finished, nothing added.
+  const std::string before = read(out / "metrics.jsonl");
+  ASSERT_EQ(train(out).exit_code, 0);
+  EXPECT_EQ(read(out / "metrics.jsonl"), before);
+}
+
+TEST_F(NlgTrial, KillNineAndResumeEqualsTheUninterruptedRun) {
+  const fs::path whole = *dir_ / "reference";
+  ASSERT_EQ(train(whole).exit_code, 0);
+  const fs::path out = *dir_ / "killed";
+  const auto killed = train(out, "ADAMIX_INJECT_FAULT=kind=kill,step=11");
+  EXPECT_NE(killed.exit_code, 0);
+  EXPECT_FALSE(fs::exists(out / "generations.dev.txt"));
+  const auto resumed = train(out);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(read(out / "log.txt").find("resumed from"), std::string::npos);
+  EXPECT_EQ(read(out / "metrics.jsonl"), read(whole / "metrics.jsonl"));
+  EXPECT_EQ(read(out / "generations.dev.txt"), read(whole / "generations.dev.txt"));
+}
+
+TEST_F(NlgTrial, GenerateFromTheCheckpointWritesTheTrialsTexts) {
+  const fs::path out = *dir_ / "for_generate";
+  ASSERT_EQ(train(out).exit_code, 0);
+  // The dev contexts in first-appearance order (the trial's generation order).
+  std::ifstream dev(*dir_ / "d2t" / "dev.tsv");
+  std::string line, contexts, previous;
+  std::getline(dev, line);  // header
+  while (std::getline(dev, line)) {
+    const std::string mr = line.substr(0, line.find('\t'));
+    if (mr != previous) contexts += mr + "\n";
+    previous = mr;
+  }
+  std::ofstream(*dir_ / "contexts.txt") << contexts;
+  const std::string base = "generate --threads 1 --model " + q(*dir_ / "gpt2") + " --checkpoint " +
+                           q(out / "checkpoint.h5") + " --input " + q(*dir_ / "contexts.txt");
+  auto r = run_adamix(base + " --out " + q(*dir_ / "merged.txt"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read(*dir_ / "merged.txt"), read(out / "generations.dev.txt"));
+  r = run_adamix(base + " --mode fixed:1,0 --out " + q(*dir_ / "fixed.txt"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_adamix(base + " --mode ensemble --out " + q(*dir_ / "ensemble.txt"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("ensemble"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(*dir_ / "ensemble.txt"));
+}
+
+TEST_F(NlgTrial, ABertModelOrAMissingSplitIsOneClearLine) {
+  const fs::path bert = *dir_ / "bert";
+  ASSERT_EQ(run_adamix("make-model --arch bert --hidden 32 --layers 1 --heads 4 --intermediate 64 "
+                       "--out " +
+                       q(bert))
+                .exit_code,
+            0);
+  std::ofstream(*dir_ / "bert.yaml")
+      << "model: " << bert.string() << "\n"
+      << "task: {name: data-to-text, dir: " << (*dir_ / "d2t").string()
+      << "}\nmethod: {module: lora}\n";
+  auto r = run_adamix("train --config " + q(*dir_ / "bert.yaml") + " --out " + q(*dir_ / "b"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("GPT-2"), std::string::npos) << r.err;
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_FALSE(fs::exists(*dir_ / "b"));
+  std::ofstream(*dir_ / "missing.yaml")
+      << "model: " << (*dir_ / "gpt2").string() << "\n"
+      << "task: {name: e2e, dir: " << (*dir_ / "none").string() << "}\nmethod: {module: lora}\n";
+  r = run_adamix("train --config " + q(*dir_ / "missing.yaml") + " --out " + q(*dir_ / "m"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_FALSE(fs::exists(*dir_ / "m"));
+}
+
+}  // namespace
+}  // namespace adamix::testing

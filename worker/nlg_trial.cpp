@@ -1,0 +1,98 @@
+#include "worker/nlg_trial.h"
+
+#include <chrono>
+#include <fstream>
+
+#include "core/data/task_spec.h"
+#include "core/error.h"
+#include "core/inference/generate_gpt2.h"
+#include "core/io/atomic_file.h"
+#include "core/metrics/nlg/reference_groups.h"
+
+namespace adamix::worker {
+namespace fs = std::filesystem;
+
+namespace {
+
+metrics::nlg::NlgMetricSet metric_set_of(data::NlgDataset dataset) {
+  switch (dataset) {
+    case data::NlgDataset::WebNlg: return metrics::nlg::NlgMetricSet::WebNlg;
+    case data::NlgDataset::Dart: return metrics::nlg::NlgMetricSet::Dart;
+    case data::NlgDataset::E2e:
+    case data::NlgDataset::Synthetic: return metrics::nlg::NlgMetricSet::E2e;
+  }
+  return metrics::nlg::NlgMetricSet::E2e;
+}
+
+std::vector<data::NlgEncoded> encode_all(const text::Tokenizer& tok,
+                                         const std::vector<data::NlgPair>& pairs, int64_t seq_len,
+                                         int64_t eos) {
+  std::vector<data::NlgEncoded> rows;
+  rows.reserve(pairs.size());
+  for (const auto& pair : pairs) rows.push_back(data::encode_nlg_pair(tok, pair, seq_len, eos));
+  return rows;
+}
+
+}  // namespace
+
+bool is_nlg_trial(const config::TrialConfig& config) { return data::is_nlg_task(config.task.name); }
+
+NlgTrialData load_nlg_trial_data(const config::TrialConfig& config) {
+  NlgTrialData data;
+  data.dataset = data::parse_nlg_dataset(config.task.name);
+  data.metric_set = metric_set_of(data.dataset);
+  data.tokenizer = text::load_tokenizer(config.model);
+  data.generation.eos = inference::reference_eos_ids(*data.tokenizer);
+  data.generation.seq_len = config.task.max_length;
+  const int64_t eos = data.generation.eos.front();
+  const auto train = data::load_nlg_split(data.dataset, config.task.dir, "train");
+  data.dev = data::load_nlg_split(data.dataset, config.task.dir, "dev");
+  data.train_rows = encode_all(*data.tokenizer, train.pairs, config.task.max_length, eos);
+  data.dev_rows = encode_all(*data.tokenizer, data.dev.pairs, config.task.max_length, eos);
+  return data;
+}
+
+std::map<std::string, double> generate_and_score(train::NlgModel& model, const NlgTrialData& data,
+                                                 const fs::path& out_dir, TrialLog& log) {
+  const fs::path file = out_dir / "generations.dev.txt";
+  std::vector<std::string> texts;
+  if (fs::exists(file)) {
+    texts = metrics::nlg::read_hypotheses(file.string());
+    log.line("scoring the generations already in " + file.string());
+  } else {
+    std::vector<std::string> contexts;
+    for (const auto& group : data.dev.groups) contexts.push_back(group.context);
+    const auto start = std::chrono::steady_clock::now();
+    int64_t truncated = 0;
+    auto settings = data.generation;
+    settings.seq_len = std::min(settings.seq_len, model.config().max_positions);
+    texts =
+        inference::generate_texts(model.gpt2(), *data.tokenizer, contexts, settings, &truncated);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    io::write_file_atomically(file, [&](std::ostream& out) {
+      for (std::string text : texts) {
+        for (char& c : text) {
+          if (c == '\n' || c == '\r') c = ' ';  // one text per line
+        }
+        out << text << '\n';
+      }
+    });
+    log.line("generated " + std::to_string(texts.size()) + " dev texts (beam " +
+             std::to_string(settings.beams) + ", " + std::to_string(truncated) +
+             " contexts cut) in " + std::to_string(seconds) + " s: " + file.string());
+  }
+  std::vector<std::vector<std::string>> references;
+  for (const auto& group : data.dev.groups) references.push_back(group.references);
+  if (texts.size() != references.size()) {
+    throw IoError(file.string() + " holds " + std::to_string(texts.size()) + " texts for " +
+                  std::to_string(references.size()) + " dev contexts");
+  }
+  std::map<std::string, double> scores;
+  for (const auto& [name, value] : metrics::nlg::nlg_scores(data.metric_set, texts, references)) {
+    scores["dev/" + name] = value;
+  }
+  return scores;
+}
+
+}  // namespace adamix::worker
