@@ -26,10 +26,15 @@ void module_defaults(peft::PeftModule module, peft::PeftOptions& method) {
 }
 
 void read_task(const YamlReader& r, const YAML::Node& node, data::TaskOptions& task) {
-  r.only_keys(node, "task", {"name", "dir", "max_length"});
+  r.only_keys(node, "task", {"name", "dir", "max_length", "score_test"});
   if (node["name"]) task.name = r.text(node["name"], "task.name");
   if (node["dir"]) task.dir = r.text(node["dir"], "task.dir");
   if (node["max_length"]) task.max_length = r.integer(node["max_length"], "task.max_length");
+  if (const auto n = node["score_test"]) {
+    const std::string text = r.text(n, "task.score_test");
+    if (text != "true" && text != "false") r.fail(n, "task.score_test", "expected true or false");
+    task.score_test = text == "true";
+  }
 }
 
 void read_method(const YamlReader& r, const YAML::Node& node, peft::PeftOptions& m) {
@@ -187,6 +192,7 @@ std::string to_yaml(const TrialConfig& c) {
   out << YAML::Key << "name" << YAML::Value << c.task.name;
   out << YAML::Key << "dir" << YAML::Value << c.task.dir.string();
   out << YAML::Key << "max_length" << YAML::Value << c.task.max_length;
+  if (c.task.score_test) out << YAML::Key << "score_test" << YAML::Value << true;  // ids stay
   out << YAML::EndMap;
 
   const auto& m = c.method;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 
 #include "core/data/task_spec.h"
 #include "core/error.h"
@@ -49,19 +50,25 @@ NlgTrialData load_nlg_trial_data(const config::TrialConfig& config) {
   data.dev = data::load_nlg_split(data.dataset, config.task.dir, "dev");
   data.train_rows = encode_all(*data.tokenizer, train.pairs, config.task.max_length, eos);
   data.dev_rows = encode_all(*data.tokenizer, data.dev.pairs, config.task.max_length, eos);
+  if (config.task.score_test) {
+    data.test = data::load_nlg_split(data.dataset, config.task.dir, "test");
+  }
   return data;
 }
 
-std::map<std::string, double> generate_and_score(train::NlgModel& model, const NlgTrialData& data,
-                                                 const fs::path& out_dir, TrialLog& log) {
-  const fs::path file = out_dir / "generations.dev.txt";
+namespace {
+
+std::vector<std::string> generate_split(train::NlgModel& model, const NlgTrialData& data,
+                                        const data::NlgSplit& split, const std::string& name,
+                                        const fs::path& out_dir, TrialLog& log) {
+  const fs::path file = out_dir / ("generations." + name + ".txt");
   std::vector<std::string> texts;
   if (fs::exists(file)) {
     texts = metrics::nlg::read_hypotheses(file.string());
     log.line("scoring the generations already in " + file.string());
   } else {
     std::vector<std::string> contexts;
-    for (const auto& group : data.dev.groups) contexts.push_back(group.context);
+    for (const auto& group : split.groups) contexts.push_back(group.context);
     const auto start = std::chrono::steady_clock::now();
     int64_t truncated = 0;
     auto settings = data.generation;
@@ -78,19 +85,56 @@ std::map<std::string, double> generate_and_score(train::NlgModel& model, const N
         out << text << '\n';
       }
     });
-    log.line("generated " + std::to_string(texts.size()) + " dev texts (beam " +
+    log.line("generated " + std::to_string(texts.size()) + " " + name + " texts (beam " +
              std::to_string(settings.beams) + ", " + std::to_string(truncated) +
              " contexts cut) in " + std::to_string(seconds) + " s: " + file.string());
   }
-  std::vector<std::vector<std::string>> references;
-  for (const auto& group : data.dev.groups) references.push_back(group.references);
-  if (texts.size() != references.size()) {
+  if (texts.size() != split.groups.size()) {
     throw IoError(file.string() + " holds " + std::to_string(texts.size()) + " texts for " +
-                  std::to_string(references.size()) + " dev contexts");
+                  std::to_string(split.groups.size()) + " " + name + " contexts");
   }
+  return texts;
+}
+
+// Scores the texts of the groups `keep` accepts as "<prefix>/<metric>"; nothing when none is.
+void score_into(std::map<std::string, double>& scores, const std::string& prefix,
+                const NlgTrialData& data, const data::NlgSplit& split,
+                const std::vector<std::string>& texts,
+                const std::function<bool(const data::NlgContextGroup&)>& keep) {
+  std::vector<std::string> hypotheses;
+  std::vector<std::vector<std::string>> references;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (!keep(split.groups[i])) continue;
+    hypotheses.push_back(texts[i]);
+    references.push_back(split.groups[i].references);
+  }
+  if (hypotheses.empty()) return;
+  for (const auto& [name, value] :
+       metrics::nlg::nlg_scores(data.metric_set, hypotheses, references)) {
+    scores[prefix + "/" + name] = value;
+  }
+}
+
+}  // namespace
+
+std::map<std::string, double> generate_and_score(train::NlgModel& model, const NlgTrialData& data,
+                                                 const fs::path& out_dir, TrialLog& log) {
   std::map<std::string, double> scores;
-  for (const auto& [name, value] : metrics::nlg::nlg_scores(data.metric_set, texts, references)) {
-    scores["dev/" + name] = value;
+  const auto all = [](const data::NlgContextGroup&) { return true; };
+  const auto dev_texts = generate_split(model, data, data.dev, "dev", out_dir, log);
+  score_into(scores, "dev", data, data.dev, dev_texts, all);
+  if (data.test) {
+    const auto texts = generate_split(model, data, *data.test, "test", out_dir, log);
+    score_into(scores, "test", data, *data.test, texts, all);
+    if (data.dataset == data::NlgDataset::WebNlg) {
+      score_into(scores, "test_seen", data, *data.test, texts, [](const data::NlgContextGroup& g) {
+        return data::is_seen_webnlg_category(g.category);
+      });
+      score_into(scores, "test_unseen", data, *data.test, texts,
+                 [](const data::NlgContextGroup& g) {
+                   return !data::is_seen_webnlg_category(g.category);
+                 });
+    }
   }
   return scores;
 }

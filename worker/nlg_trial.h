@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct NlgTrialData {
   metrics::nlg::NlgMetricSet metric_set = metrics::nlg::NlgMetricSet::E2e;
   std::unique_ptr<text::Tokenizer> tokenizer;
   data::NlgSplit dev;
+  std::optional<data::NlgSplit> test;        // task.score_test
   std::vector<data::NlgEncoded> train_rows;  // one per training pair, seq_len = task.max_length
   std::vector<data::NlgEncoded> dev_rows;
   inference::GenerateSettings generation;  // the reference's decoding with this vocabulary's eos
@@ -41,10 +43,12 @@ bool is_nlg_trial(const config::TrialConfig& config);
 // it has no <|endoftext|>, i.e. is not GPT-2's byte-level BPE).
 NlgTrialData load_nlg_trial_data(const config::TrialConfig& config);
 
-// Generates for every dev context with `model` as it is (call after training), writes
-// out_dir/generations.dev.txt (one text per context, in the dev groups' order) and returns the
-// metrics as "dev/<name>". When that file exists already (a finished trial run again), scores
-// it instead of generating again.
+// Generates for every dev (and, with task.score_test, test) context with `model` as it is (call
+// after training), writes out_dir/generations.<split>.txt (one text per context, in the groups'
+// order) and returns the metrics as "<split>/<name>"; WebNLG's test adds "test_seen/<name>" and
+// "test_unseen/<name>" (the 10 seen categories, as the paper's S / U / A columns). When a
+// generations file exists already (a finished trial run again), scores it instead of
+// generating again.
 std::map<std::string, double> generate_and_score(train::NlgModel& model, const NlgTrialData& data,
                                                  const std::filesystem::path& out_dir,
                                                  TrialLog& log);

@@ -17,6 +17,12 @@ void TaskOptions::validate() const {
     throw ConfigError("task.name: unknown task \"" + name + "\" (expected one of " + glue +
                       "e2e, webnlg, dart, data-to-text or synthetic)");
   }
+  if (score_test && !is_nlg_task(name)) {
+    throw ConfigError(
+        "task.score_test: only NLG tasks (e2e, webnlg, dart, data-to-text) generate "
+        "and score a test split; \"" +
+        name + "\" is not one");
+  }
   if (dir.empty()) throw ConfigError("task.dir: the folder of task \"" + name + "\" is required");
   if (max_length < 8 || max_length > 65536) {
     throw ConfigError("task.max_length: " + std::to_string(max_length) +

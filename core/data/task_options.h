@@ -18,6 +18,9 @@ struct TaskOptions {
   std::string name;
   std::filesystem::path dir;  // the folder holding the task's files
   int64_t max_length = 128;   // tokens per example, special tokens included; longer truncates
+  // NLG: after training, also generate for and score the test split (its references), as the
+  // paper's tables report; WebNLG adds its seen and unseen categories.
+  bool score_test = false;
 
   // ConfigError naming the field: unknown name, empty dir, max_length outside [8, 65536].
   // Does not touch the file system (load_task reports missing files).

@@ -106,6 +106,29 @@ TEST(TrialYaml, RecipesFillDefaultsAndKeysOverrideThem) {
   EXPECT_NE(error_of("recipe: gpt5\nmodel: m\n").find("unknown recipe 'gpt5'"), std::string::npos);
 }
 
+TEST(TrialYaml, NlgSwitchesRoundTripAndStayOutOfOlderIds) {
+  auto c = parse_trial_yaml(
+      "recipe: gpt2-medium-webnlg\nmodel: m\ntask: {dir: d, score_test: true}\n", "t.yaml");
+  EXPECT_TRUE(c.task.score_test);
+  EXPECT_DOUBLE_EQ(c.method.lora_dropout, 0.1);
+  EXPECT_EQ(c.train.optimizer, train::OptimizerKind::AdamWLora);
+  EXPECT_DOUBLE_EQ(c.train.max_grad_norm, 0.0);
+  const auto again = parse_trial_yaml(to_yaml(c), "again.yaml");
+  EXPECT_EQ(to_yaml(again), to_yaml(c));
+  EXPECT_TRUE(again.task.score_test);
+  EXPECT_EQ(again.train.optimizer, train::OptimizerKind::AdamWLora);
+  // Defaults are not written, so configs from before these keys keep their text (and ids).
+  const auto glue = to_yaml(parse_trial_yaml("model: m\ntask: {name: rte, dir: d}\n", "t.yaml"));
+  EXPECT_EQ(glue.find("score_test"), std::string::npos);
+  EXPECT_EQ(glue.find("lora_dropout"), std::string::npos);
+  EXPECT_EQ(glue.find("optimizer"), std::string::npos);
+  EXPECT_NE(
+      error_of("model: m\ntask: {name: rte, dir: d, score_test: maybe}\n").find("task.score_test"),
+      std::string::npos);
+  c = parse_trial_yaml("model: m\ntask: {name: rte, dir: d, score_test: true}\n", "t.yaml");
+  EXPECT_THROW(c.validate(), ConfigError);
+}
+
 TEST(TrialYaml, ErrorsNameTheKeyAndLine) {
   EXPECT_EQ(error_of("model: m\nmethod:\n  experts: four\n"),
             "t.yaml:3: method.experts: expected an integer, got 'four'");

@@ -142,6 +142,29 @@ TEST_F(NlgTrial, GenerateFromTheCheckpointWritesTheTrialsTexts) {
   EXPECT_FALSE(fs::exists(*dir_ / "ensemble.txt"));
 }
 
+TEST_F(NlgTrial, ScoreTestAlsoDecodesAndScoresTheTestSplit) {
+  std::string yaml = read(*dir_ / "trial.yaml");
+  const std::string task = "max_length: 128}";
+  yaml.replace(yaml.find(task), task.size(), "max_length: 128, score_test: true}");
+  std::ofstream(*dir_ / "with_test.yaml") << yaml;
+  const fs::path out = *dir_ / "with_test";
+  const auto r =
+      run_adamix("train --threads 1 --config " + q(*dir_ / "with_test.yaml") + " --out " + q(out));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string last_line;
+  std::istringstream lines(read(out / "metrics.jsonl"));
+  for (std::string line; std::getline(lines, line);) last_line = line;
+  const auto metrics = nlohmann::json::parse(last_line).at("metrics");
+  EXPECT_TRUE(metrics.contains("dev/bleu")) << metrics.dump();
+  EXPECT_TRUE(metrics.contains("test/bleu")) << metrics.dump();
+  EXPECT_TRUE(metrics.contains("test/cider")) << metrics.dump();
+  EXPECT_TRUE(fs::exists(out / "generations.test.txt"));
+  // The dev texts do not depend on whether the test split is scored too.
+  const fs::path plain = *dir_ / "plain_for_test";
+  ASSERT_EQ(train(plain).exit_code, 0);
+  EXPECT_EQ(read(out / "generations.dev.txt"), read(plain / "generations.dev.txt"));
+}
+
 TEST_F(NlgTrial, ABertModelOrAMissingSplitIsOneClearLine) {
   const fs::path bert = *dir_ / "bert";
   ASSERT_EQ(run_adamix("make-model --arch bert --hidden 32 --layers 1 --heads 4 --intermediate 64 "
