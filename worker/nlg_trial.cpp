@@ -7,7 +7,6 @@
 #include "core/data/task_spec.h"
 #include "core/error.h"
 #include "core/inference/generate_gpt2.h"
-#include "core/io/atomic_file.h"
 #include "core/metrics/nlg/reference_groups.h"
 
 namespace adamix::worker {
@@ -77,14 +76,7 @@ std::vector<std::string> generate_split(train::NlgModel& model, const NlgTrialDa
         inference::generate_texts(model.gpt2(), *data.tokenizer, contexts, settings, &truncated);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    io::write_file_atomically(file, [&](std::ostream& out) {
-      for (std::string text : texts) {
-        for (char& c : text) {
-          if (c == '\n' || c == '\r') c = ' ';  // one text per line
-        }
-        out << text << '\n';
-      }
-    });
+    inference::write_generated_texts(file, texts);
     log.line("generated " + std::to_string(texts.size()) + " " + name + " texts (beam " +
              std::to_string(settings.beams) + ", " + std::to_string(truncated) +
              " contexts cut) in " + std::to_string(seconds) + " s: " + file.string());

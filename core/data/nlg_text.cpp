@@ -11,12 +11,6 @@ namespace adamix::data::nlg {
 
 namespace {
 
-// Python's str.isspace() (Unicode White_Space plus the separators \x1c-\x1f).
-bool is_python_isspace(char32_t cp) {
-  if (cp >= 0x1C && cp <= 0x1F) return true;
-  return text::is_white_space(cp);
-}
-
 // The code point starting at s[i] and its byte length; a malformed byte decodes as itself
 // (never a space), so stripping never throws.
 char32_t decode_at(std::string_view s, size_t i, size_t* length) {
@@ -74,11 +68,11 @@ std::vector<Line> split_lines(std::string_view text) {
 
 std::string_view python_strip(std::string_view s) {
   size_t length = 0;
-  while (!s.empty() && is_python_isspace(decode_at(s, 0, &length))) s.remove_prefix(length);
+  while (!s.empty() && text::is_python_space(decode_at(s, 0, &length))) s.remove_prefix(length);
   while (!s.empty()) {
     length = last_code_point_length(s);
     size_t decoded = 0;
-    if (!is_python_isspace(decode_at(s, s.size() - length, &decoded))) break;
+    if (!text::is_python_space(decode_at(s, s.size() - length, &decoded))) break;
     s.remove_suffix(length);
   }
   return s;

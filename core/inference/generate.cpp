@@ -122,6 +122,18 @@ std::vector<std::string> generate_texts(models::Gpt2ModelImpl& model, const text
   return texts;
 }
 
+void write_generated_texts(const std::filesystem::path& path,
+                           const std::vector<std::string>& texts) {
+  io::write_file_atomically(path, [&](std::ostream& out) {
+    for (std::string text : texts) {
+      for (char& c : text) {
+        if (c == '\n' || c == '\r') c = ' ';
+      }
+      out << text << '\n';
+    }
+  });
+}
+
 GenerateResult generate_file(const GenerateFileOptions& options, models::Gpt2ModelImpl* model) {
   const auto device = runtime::parse_device(options.device);
   const auto out_dir = options.out.parent_path();
@@ -152,16 +164,7 @@ GenerateResult generate_file(const GenerateFileOptions& options, models::Gpt2Mod
               << settings.seq_len - settings.max_new_tokens
               << " tokens) and lost their beginning, as the reference truncates\n";
   }
-  // One text per line: a line break inside a text (the reference would write it as is and
-  // shift every later line) becomes a space.
-  io::write_file_atomically(options.out, [&](std::ostream& out) {
-    for (std::string text : texts) {
-      for (char& c : text) {
-        if (c == '\n' || c == '\r') c = ' ';
-      }
-      out << text << '\n';
-    }
-  });
+  write_generated_texts(options.out, texts);
   return result;
 }
 

@@ -41,6 +41,11 @@ struct GenerateResult {
   int64_t truncated = 0;  // contexts cut from the left to fit seq_len - max_new_tokens
 };
 
+// Writes one text per line, atomically; a line break inside a text (the reference would write
+// it as is and shift every later line) becomes a space.
+void write_generated_texts(const std::filesystem::path& path,
+                           const std::vector<std::string>& texts);
+
 // ConfigError for a model that is not GPT-2 or settings out of range (before any work);
 // IoError for unreadable input or an --out folder that does not exist; InputError naming the
 // line of a context that is not UTF-8.

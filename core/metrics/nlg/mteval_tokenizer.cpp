@@ -1,6 +1,7 @@
 #include "core/metrics/nlg/mteval_tokenizer.h"
 
 #include "core/metrics/nlg/unicode_text.h"
+#include "core/tokenizers/unicode_text.h"
 
 namespace adamix::metrics::nlg {
 namespace {
@@ -81,7 +82,7 @@ std::vector<std::string> mteval_tokenize(const std::string& text, MtevalFlavour 
       s, is_digit, [](char32_t c) { return c == U'-'; }, U"", U" ", U" ");
   // Collapse whitespace; Perl without utf8 flags only knows ASCII whitespace.
   auto is_space = [flavour](char32_t c) {
-    if (flavour == MtevalFlavour::Python) return is_python_space(c);
+    if (flavour == MtevalFlavour::Python) return adamix::text::is_python_space(c);
     return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == U'\f' || c == U'\v';
   };
   std::vector<std::string> tokens;

@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include "core/error.h"
+#include "core/tokenizers/unicode_text.h"
 
 namespace adamix::metrics::nlg {
 
@@ -24,16 +25,7 @@ std::u32string decode_utf8(const std::string& text, const std::string& where) {
   return out;
 }
 
-std::string encode_utf8(const std::u32string& text) {
-  std::string out;
-  out.reserve(text.size());
-  utf8proc_uint8_t buffer[4];
-  for (char32_t c : text) {
-    const utf8proc_ssize_t n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), buffer);
-    out.append(reinterpret_cast<const char*>(buffer), static_cast<size_t>(n));
-  }
-  return out;
-}
+std::string encode_utf8(const std::u32string& cps) { return text::code_points_to_utf8(cps); }
 
 bool is_valid_utf8(const std::string& text) {
   try {
@@ -42,15 +34,6 @@ bool is_valid_utf8(const std::string& text) {
   } catch (const InputError&) {
     return false;
   }
-}
-
-bool is_python_space(char32_t c) {
-  if ((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0) {
-    return true;
-  }
-  if (c < 0x80) return false;
-  const auto category = utf8proc_category(static_cast<utf8proc_int32_t>(c));
-  return category == UTF8PROC_CATEGORY_ZS || c == 0x2028 || c == 0x2029;
 }
 
 bool is_python_word(char32_t c) {
@@ -105,21 +88,21 @@ std::string python_lower(const std::string& text) {
   return encode_utf8(python_lower(decode_utf8(text)));
 }
 
-std::string python_strip(const std::string& text) {
-  const std::u32string s = decode_utf8(text);
+std::string python_strip(const std::string& line) {
+  const std::u32string s = decode_utf8(line);
   size_t begin = 0;
   size_t end = s.size();
-  while (begin < end && is_python_space(s[begin])) ++begin;
-  while (end > begin && is_python_space(s[end - 1])) --end;
+  while (begin < end && text::is_python_space(s[begin])) ++begin;
+  while (end > begin && text::is_python_space(s[end - 1])) --end;
   return encode_utf8(s.substr(begin, end - begin));
 }
 
-std::vector<std::string> python_split(const std::string& text) {
+std::vector<std::string> python_split(const std::string& line) {
   std::vector<std::string> out;
   std::u32string current;
   bool in_token = false;
-  for (char32_t c : decode_utf8(text)) {
-    if (is_python_space(c)) {
+  for (char32_t c : decode_utf8(line)) {
+    if (text::is_python_space(c)) {
       if (in_token) out.push_back(encode_utf8(current));
       current.clear();
       in_token = false;

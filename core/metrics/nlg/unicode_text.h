@@ -10,12 +10,11 @@ namespace adamix::metrics::nlg {
 
 // Decodes UTF-8; throws adamix::InputError naming `where` on invalid bytes.
 std::u32string decode_utf8(const std::string& text, const std::string& where = "text");
-std::string encode_utf8(const std::u32string& text);
+std::string encode_utf8(const std::u32string& text);  // text::code_points_to_utf8
+// Python's str.isspace() / re \s on str: text::is_python_space (core/tokenizers/unicode_text.h).
 // True when `text` is valid UTF-8.
 bool is_valid_utf8(const std::string& text);
 
-// Python str.isspace() / re \s on str (Unicode White_Space plus \x1c-\x1f).
-bool is_python_space(char32_t c);
 // Python re \w on str: letters, numbers (Nd, Nl, No) and '_'.
 bool is_python_word(char32_t c);
 // Python str.lower() (full mapping for U+0130, simple mapping elsewhere).

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/metrics/nlg/unicode_text.h"
+#include "core/tokenizers/unicode_text.h"
 
 namespace adamix::metrics::nlg {
 
@@ -20,7 +21,7 @@ std::string webnlg_postprocess(const std::string& text) {
       continue;
     }
     flush();
-    if (!is_python_space(c)) tokens.push_back(encode_utf8(std::u32string(1, c)));
+    if (!adamix::text::is_python_space(c)) tokens.push_back(encode_utf8(std::u32string(1, c)));
   }
   flush();
   return join(tokens);
