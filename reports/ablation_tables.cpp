@@ -83,9 +83,9 @@ Table axis_table(const RunData& data, const std::vector<TaskColumns>& tasks, con
     table.caption += "; all else as the base, " + method_label(*base.front()) + " with " + key +
                      " = " + base.front()->value(key);
   table.caption += ". " + std::string(kScoreCaption);
-  table.columns.push_back({ColumnKind::Label, "", header_of(key), "", "", {}});
+  table.columns.push_back({ColumnKind::Label, "", header_of(key), "", "", {}, {}});
   for (auto& column : score_columns(tasks)) table.columns.push_back(std::move(column));
-  table.columns.push_back({ColumnKind::Text, "", "Seeds", "", "", {}});
+  table.columns.push_back({ColumnKind::Text, "", "Seeds", "", "", {}, {}});
   table.key_names = {key};
   for (const auto& value : values) {
     const auto& of_value = by_value[value];

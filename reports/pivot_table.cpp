@@ -105,13 +105,16 @@ Table pivot_table(const RunData& data, const PivotSpec& spec) {
   const auto metric_name = spec.metric == "main" ? std::string("main metric") : spec.metric;
   table.title = (spec.metric == "main" ? "Main metric" : spec.metric) + " by " + spec.rows +
                 " and " + spec.columns;
+  const auto format = metric_format(spec.metric, nlg_style(all));
   table.caption =
       "Dev " + metric_name +
-      " \xC3\x97"
-      "100 at each trial's best dev step: mean \xC2\xB1 sample sd over "
-      "the done trials of each cell" +
+      (format.scale == 100 ? " \xC3\x97"
+                             "100"
+                           : "") +
+      " at each trial's best dev step (generation scores: at its last evaluation): mean "
+      "\xC2\xB1 sample sd over the done trials of each cell" +
       (pooled.empty() ? std::string(" (seeds).") : "; pooled over seeds and " + join(pooled) + ".");
-  table.columns.push_back({ColumnKind::Label, "", spec.rows, "", "", {}});
+  table.columns.push_back({ColumnKind::Label, "", spec.rows, "", "", {}, {}});
   for (const auto& c : column_values) {
     const bool task = is_task_key(spec.columns);
     table.columns.push_back({ColumnKind::Score,
@@ -119,7 +122,8 @@ Table pivot_table(const RunData& data, const PivotSpec& spec) {
                              task ? task_label(c) : spec.columns + "=" + c,
                              task ? c : "",
                              spec.metric,
-                             {{spec.columns, c}}});
+                             {{spec.columns, c}},
+                             format});
   }
   table.key_names = {spec.rows};
   for (const auto& r : row_values) {

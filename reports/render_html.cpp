@@ -62,7 +62,7 @@ std::string render_html(const Table& table) {
     out += "<tr>";
     for (size_t c = 0; c < row.cells.size(); ++c) {
       const auto& cell = row.cells[c];
-      const auto text = cell_display(cell, symbols, escape_html);
+      const auto text = cell_display(cell, columns[c], symbols, escape_html);
       out += "<td class=\"" + std::string(cell_class(cell, columns[c])) + "\">" +
              (cell.bold ? "<strong>" + text + "</strong>" : text) + "</td>";
     }

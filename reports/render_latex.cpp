@@ -89,7 +89,7 @@ std::string render_latex(const Table& table) {
   out += " \\\\\n\\midrule\n";
   for (const auto& row : table.rows) {
     for (size_t c = 0; c < row.cells.size(); ++c) {
-      const auto text = cell_display(row.cells[c], symbols, escape_latex);
+      const auto text = cell_display(row.cells[c], columns[c], symbols, escape_latex);
       out += (c ? " & " : "") + (row.cells[c].bold ? "\\textbf{" + text + "}" : text);
     }
     out += " \\\\\n";

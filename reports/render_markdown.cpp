@@ -30,8 +30,9 @@ std::string render_markdown(const Table& table) {
   out += header + "\n" + rule + "\n";
   for (const auto& row : table.rows) {
     out += "|";
-    for (const auto& cell : row.cells) {
-      const auto text = cell_display(cell, symbols, escape_markdown);
+    for (size_t c = 0; c < row.cells.size(); ++c) {
+      const auto& cell = row.cells[c];
+      const auto text = cell_display(cell, table.columns[c], symbols, escape_markdown);
       out += " " + (cell.bold ? "**" + text + "**" : text) + " |";
     }
     out += "\n";

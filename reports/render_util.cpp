@@ -22,19 +22,24 @@ std::string escape_html(const std::string& text) {
   return out;
 }
 
-std::string format_score(double raw) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", 100.0 * raw);
-  return std::string(text) == "-0.0" ? "0.0" : text;
+std::string format_score(double raw, const MetricFormat& format) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.*f", format.decimals, format.scale * raw);
+  // "-0.0" -> "0.0": a sign on a value that rounds to zero says nothing.
+  std::string shown = text;
+  if (shown.size() > 1 && shown[0] == '-' && shown.find_first_not_of("-0.") == std::string::npos)
+    shown.erase(0, 1);
+  return shown;
 }
 
-std::string cell_display(const Cell& cell, const Symbols& symbols, const Escape& escape) {
+std::string cell_display(const Cell& cell, const Column& column, const Symbols& symbols,
+                         const Escape& escape) {
   std::string text;
   switch (cell.state) {
     case CellState::Text: return escape(cell.text);
     case CellState::Value:
-      text = format_score(cell.mean);
-      if (cell.has_sd) text += symbols.plus_minus + format_score(cell.sd);
+      text = format_score(cell.mean, column.format);
+      if (cell.has_sd) text += symbols.plus_minus + format_score(cell.sd, column.format);
       break;
     case CellState::Missing: text = symbols.missing; break;
     case CellState::Failed: text = "failed"; break;

@@ -16,10 +16,12 @@ struct Symbols {
 
 // & < > " ' as HTML entities: safe in text and in attribute values.
 std::string escape_html(const std::string& text);
-std::string format_score(double raw);  // x100, one decimal: 0.8534 -> "85.3"
-// A cell as displayed, without bold: "85.3 ± 1.2 (1 failed)", "running", "—". Text cells and
-// notes go through `escape`; the symbols do not.
-std::string cell_display(const Cell& cell, const Symbols& symbols, const Escape& escape);
+// Scaled and rounded as the column shows it: 0.8534 -> "85.3" (default), 8.7712 -> "8.77" (NIST).
+std::string format_score(double raw, const MetricFormat& format = {});
+// A cell of `column` as displayed, without bold: "85.3 ± 1.2 (1 failed)", "running", "—".
+// Text cells and notes go through `escape`; the symbols do not.
+std::string cell_display(const Cell& cell, const Column& column, const Symbols& symbols,
+                         const Escape& escape);
 // "sweep: demo; software: adamix 0.1.0; ...", unescaped.
 std::string footer_text(const Table& table);
 // The header of a column in a single header row: "MRPC Acc", "Avg.".

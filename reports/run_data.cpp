@@ -185,12 +185,19 @@ RunData load_run(const fs::path& run_dir) {
     t.started = row.started;
     t.finished = row.finished;
     t.error = row.error;
+    const auto metrics = store.metrics(t.id);  // by step
+    int64_t last_step = -1;
+    for (const auto& metric : metrics) {
+      if (metric.split == "train") continue;
+      if (metric.step != last_step) t.last_metrics.clear(), last_step = metric.step;
+      t.last_metrics[metric.split + "/" + metric.name] = metric.value;
+    }
     if (const auto found = best.find(t.id); found != best.end()) {
       const auto& score = found->second;
       BestResult result{score.main_metric, score.value, score.step, std::nullopt,
                         score.metrics_at_step};
       const auto slash = score.main_metric.find('/');
-      for (const auto& metric : store.metrics(t.id)) {
+      for (const auto& metric : metrics) {
         if (metric.step == score.step && metric.split == score.main_metric.substr(0, slash) &&
             metric.name == score.main_metric.substr(slash + 1))
           result.epoch = metric.epoch;

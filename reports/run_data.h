@@ -46,7 +46,10 @@ struct TrialData {
   std::vector<std::string> changed_keys;     // keys of trials.changes, train.seed left out
   std::optional<storage::TrialFacts> facts;  // parameter counts, backbone sha, main metric
   std::optional<BestResult> best;            // absent until a main-metric value exists
-  std::string started, finished, error;      // ISO-8601 UTC; empty = not set
+  // Every "split/name" of the trial's last evaluation (no train/*): where NLG trials keep the
+  // generation scores, measured once on the final model as the reference does.
+  std::map<std::string, double> last_metrics;
+  std::string started, finished, error;  // ISO-8601 UTC; empty = not set
 
   // The config value at a dotted key; "" when the config has no such key.
   const std::string& value(const std::string& key) const;

@@ -43,6 +43,11 @@ Cell score_cell(const Trials& trials, const std::string& metric) {
         value = found->second;
       }
     }
+    // Not evaluated at the best step: a score measured once on the final model (generation).
+    if (metric != "main" && (!t->best || !t->best->metrics.count(metric))) {
+      if (const auto found = t->last_metrics.find(metric); found != t->last_metrics.end())
+        value = found->second;
+    }
     if (std::isfinite(value)) {
       values.push_back(value);
     } else {
@@ -89,14 +94,30 @@ Cell average_cell(const std::vector<Cell>& main_cells) {
   return cell;
 }
 
+namespace {
+
+// "Avg." averages the classification tasks' main metrics (as the paper's GLUE average): only
+// with two of them or more; generation tasks have tables and scales of their own.
+bool averaged(const std::vector<TaskColumns>& tasks) {
+  return std::count_if(tasks.begin(), tasks.end(),
+                       [](const TaskColumns& t) { return t.style == NlgStyle::None; }) >= 2;
+}
+
+}  // namespace
+
 std::vector<Column> score_columns(const std::vector<TaskColumns>& tasks) {
   std::vector<Column> columns;
   for (const auto& task : tasks) {
-    for (const auto& metric : task.metrics)
-      columns.push_back(
-          {ColumnKind::Score, task.label, metric_label(metric), task.task, metric, {}});
+    for (size_t m = 0; m < task.metrics.size(); ++m)
+      columns.push_back({ColumnKind::Score,
+                         task.label,
+                         task.headers[m],
+                         task.task,
+                         task.metrics[m],
+                         {},
+                         task.formats[m]});
   }
-  if (tasks.size() >= 2) columns.push_back({ColumnKind::Average, "", "Avg.", "", "average", {}});
+  if (averaged(tasks)) columns.push_back({ColumnKind::Average, "", "Avg.", "", "average", {}, {}});
   return columns;
 }
 
@@ -109,10 +130,11 @@ std::vector<Cell> score_cells(const Trials& trials, const std::vector<TaskColumn
     }
     for (const auto& metric : task.metrics) {
       cells.push_back(score_cell(of_task, metric));
-      if (metric == task.metrics.front()) main_cells.push_back(cells.back());
+      if (metric == task.metrics.front() && task.style == NlgStyle::None)
+        main_cells.push_back(cells.back());
     }
   }
-  if (tasks.size() >= 2) cells.push_back(average_cell(main_cells));
+  if (averaged(tasks)) cells.push_back(average_cell(main_cells));
   return cells;
 }
 

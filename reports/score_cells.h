@@ -11,14 +11,15 @@ namespace adamix::reports {
 
 using Trials = std::vector<const TrialData*>;
 
-// The trials' value of `metric` ("split/name" or "main") at their best step: done trials with a
-// finite value in the mean, every other trial in a count.
+// The trials' value of `metric` ("split/name" or "main") at their best step, or at their last
+// evaluation when the best step lacks it (generation scores, measured once at the end): done
+// trials with a finite value in the mean, every other trial in a count.
 Cell score_cell(const Trials& trials, const std::string& metric);
 
 // Mean over tasks of each task's main cell; not a Value unless every task has one.
 Cell average_cell(const std::vector<Cell>& main_cells);
 
-// One Score column per task metric, then "Avg." when there are two tasks or more.
+// One Score column per task metric, then "Avg." when there are two classification tasks or more.
 std::vector<Column> score_columns(const std::vector<TaskColumns>& tasks);
 // The cells of those columns for one row's trials (any tasks; split here).
 std::vector<Cell> score_cells(const Trials& trials, const std::vector<TaskColumns>& tasks);

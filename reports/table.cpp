@@ -43,12 +43,15 @@ void mark_best(Table& table) {
   for (size_t c = 0; c < table.columns.size(); ++c) {
     const auto kind = table.columns[c].kind;
     if (kind != ColumnKind::Score && kind != ColumnKind::Average) continue;
+    const bool lower = table.columns[c].format.lower_is_better;
     int values = 0;
     double best = 0;
     for (const auto& row : table.rows) {
       const auto& cell = row.cells[c];
       if (cell.state != CellState::Value) continue;
-      best = values++ == 0 ? cell.mean : std::max(best, cell.mean);
+      best = values++ == 0 ? cell.mean
+             : lower       ? std::min(best, cell.mean)
+                           : std::max(best, cell.mean);
     }
     if (values < 2) continue;
     for (auto& row : table.rows) {

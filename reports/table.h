@@ -31,6 +31,14 @@ struct Cell {
 
 enum class ColumnKind { Label, Score, Average, Text };
 
+// How a Score or Average column shows its raw values: 0.853 as "85.3" (the default, GLUE
+// metrics ×100), NIST 8.7712 as "8.77" (scale 1, two decimals), TER with the lowest best.
+struct MetricFormat {
+  double scale = 100;
+  int decimals = 1;
+  bool lower_is_better = false;
+};
+
 struct Column {
   ColumnKind kind = ColumnKind::Text;
   std::string group;   // header spanning neighbours with the same group ("MRPC"); "" = none
@@ -38,6 +46,7 @@ struct Column {
   std::string task;    // Score: TrialData::task; "" otherwise
   std::string metric;  // Score: "split/name" or "main"; Average: "average"; else ""
   std::vector<std::pair<std::string, std::string>> keys;  // pivot: {column key, its value}
+  MetricFormat format;                                    // Score / Average display
 };
 
 struct Row {
@@ -67,8 +76,8 @@ std::string cell_status(const Cell& cell);
 // " (1 failed, 2 running)": the trials a cell holds beyond what its state shows; "" if none.
 std::string cell_notes(const Cell& cell);
 
-// Bolds the best Value (highest mean, ties all bold) of every Score and Average column that
-// has at least two values.
+// Bolds the best Value (highest mean, or lowest where the column's format says so; ties all
+// bold) of every Score and Average column that has at least two values.
 void mark_best(Table& table);
 
 // "Partial: 1 running and 2 queued trials are not in these numbers yet."; "" when complete.

@@ -1,5 +1,7 @@
 #include "reports/tables.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -86,12 +88,18 @@ std::vector<std::pair<std::string, std::string>> run_footer(const RunData& data)
   };
 }
 
-Table main_table(const RunData& data) {
-  const auto tasks = task_columns(data);
+namespace {
+
+// One row per method (config without task and seed) over `tasks`: scores, trainable
+// parameters while training and after merging with their share of the backbone, seeds.
+Table methods_table(const RunData& data, const std::vector<TaskColumns>& tasks) {
   std::vector<std::string> order;
   std::map<std::string, Trials> methods;
   Trials all;
   for (const auto& t : data.trials) {
+    const bool in = std::any_of(tasks.begin(), tasks.end(),
+                                [&](const TaskColumns& task) { return task.task == t.task; });
+    if (!in) continue;
     if (!methods.count(t.method)) order.push_back(t.method);
     methods[t.method].push_back(&t);
     all.push_back(&t);
@@ -101,16 +109,10 @@ Table main_table(const RunData& data) {
   const auto labels = method_labels(representatives);
 
   Table table;
-  table.name = "main";
-  table.title = "Main results";
-  table.caption = std::string(kScoreCaption) +
-                  (tasks.size() >= 2 ? " Avg.: mean over tasks of each task's first metric." : "") +
-                  " Params: trained while fine-tuning and left after merging the experts (task "
-                  "head excluded), with their share of the backbone.";
-  table.columns.push_back({ColumnKind::Label, "", "Method", "", "", {}});
+  table.columns.push_back({ColumnKind::Label, "", "Method", "", "", {}, {}});
   for (auto& column : score_columns(tasks)) table.columns.push_back(std::move(column));
   for (const char* name : {"Params (train)", "Params (merged)", "Seeds"})
-    table.columns.push_back({ColumnKind::Text, "", name, "", "", {}});
+    table.columns.push_back({ColumnKind::Text, "", name, "", "", {}, {}});
   table.key_names = varying_keys(representatives);
   table.extra_names = {"params_backbone", "params_trainable", "params_merged"};
 
@@ -139,8 +141,74 @@ Table main_table(const RunData& data) {
   return table;
 }
 
+const char kParamsCaption[] =
+    " Params: trained while fine-tuning and left after merging the experts (task head "
+    "excluded), with their share of the backbone.";
+
+// "E2E (test)" -> "e2e", "data-to-text (dev)" -> "data-to-text": a --table name.
+std::string table_name_of(const std::string& task) {
+  std::string name;
+  for (char c : task) {
+    if (c == ' ' || c == '(') break;
+    name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return name.empty() ? "nlg" : name;
+}
+
+}  // namespace
+
+Table main_table(const RunData& data) {
+  std::vector<TaskColumns> tasks;
+  for (auto& task : task_columns(data)) {
+    if (task.style == NlgStyle::None) tasks.push_back(std::move(task));
+  }
+  auto table = methods_table(data, tasks);
+  table.name = "main";
+  table.title = "Main results";
+  table.caption = std::string(kScoreCaption) +
+                  (tasks.size() >= 2 ? " Avg.: mean over tasks of each task's first metric." : "") +
+                  kParamsCaption;
+  return table;
+}
+
+std::vector<Table> nlg_tables(const RunData& data) {
+  std::vector<Table> tables;
+  std::set<std::string> names;
+  for (auto& task : task_columns(data)) {
+    if (task.style == NlgStyle::None) continue;
+    auto table = methods_table(data, {task});
+    table.name = table_name_of(task.task);
+    for (int suffix = 2; !names.insert(table.name).second; ++suffix)
+      table.name = table_name_of(task.task) + "-" + std::to_string(suffix);
+    table.title = task.label + ": generation with beam search";
+    const bool split = task.metrics.front().rfind("test_seen/", 0) == 0;
+    table.caption =
+        task.style == NlgStyle::E2e
+            ? "The final model's beam-search outputs scored as the E2E challenge's scripts do: "
+              "BLEU, METEOR (exact, stem and synonym modules; no paraphrase table) and ROUGE-L "
+              "\xC3\x97"
+              "100, NIST and CIDEr as printed; mean \xC2\xB1 sample sd over seeds."
+            : std::string(
+                  "The final model's beam-search outputs scored as GenerationEval does: "
+                  "BLEU (0-100), METEOR (no paraphrase table) and TER (the printed "
+                  "(sum + 1) / (n + 1); lower is better) as printed") +
+                  (split ? "; S, U, A: seen, unseen and all categories" : "") +
+                  "; mean \xC2\xB1 sample sd over seeds.";
+    table.caption += kParamsCaption;
+    tables.push_back(std::move(table));
+  }
+  return tables;
+}
+
 std::vector<Table> report_tables(const RunData& data) {
-  std::vector<Table> tables = {main_table(data)};
+  std::vector<Table> tables;
+  auto nlg = nlg_tables(data);
+  const auto tasks = task_columns(data);
+  const bool classification = std::any_of(
+      tasks.begin(), tasks.end(), [](const TaskColumns& t) { return t.style == NlgStyle::None; });
+  // A run of generation tasks alone has no classification table to show.
+  if (classification || nlg.empty()) tables.push_back(main_table(data));
+  for (auto& table : nlg) tables.push_back(std::move(table));
   for (auto& table : ablation_tables(data)) tables.push_back(std::move(table));
   return tables;
 }

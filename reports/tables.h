@@ -18,10 +18,17 @@
 namespace adamix::reports {
 
 // The paper's main table (name "main"): one row per method (config without task and seed,
-// labelled by method_labels), one column per task metric (task_columns), "Avg." (mean over
-// tasks of each task's first metric; only with two or more tasks), trainable parameters while
-// training and after merging with their share of the backbone, and the seed count.
+// labelled by method_labels), one column per classification task metric (task_columns),
+// "Avg." (mean over tasks of each task's first metric; only with two or more tasks), trainable
+// parameters while training and after merging with their share of the backbone, and the seed
+// count.
 Table main_table(const RunData& data);
+
+// The paper's NLG tables: one per generation task (E2E: BLEU NIST MET ROUGE-L CIDEr; WebNLG:
+// BLEU, MET, TER for seen, unseen and all categories; DART: BLEU MET TER; task_columns says
+// which split), rows and parameter columns as main_table's. Named by the task: "e2e",
+// "webnlg", "dart", "data-to-text".
+std::vector<Table> nlg_tables(const RunData& data);
 
 // One table per swept config key K: the trials whose `changes` (train.seed and task.* aside)
 // touch only K, plus the base trials (no such changes); rows are K's values in sweep order,
@@ -44,7 +51,8 @@ struct PivotSpec {
 // key twice, or a metric that no trial reported (listing the known ones).
 Table pivot_table(const RunData& data, const PivotSpec& spec);
 
-// main_table then ablation_tables: what `adamix report` writes by default.
+// main_table (unless the run holds generation tasks only), nlg_tables, then ablation_tables:
+// what `adamix report` writes by default.
 std::vector<Table> report_tables(const RunData& data);
 
 // The table called `name` (--table NAME); ConfigError listing the names there are otherwise.

@@ -114,8 +114,8 @@ TEST_F(RenderTest, MainTableCsvQuotesLabelsAndCarriesParams) {
 
 TEST(RenderCsv, QuotesPerRfc4180) {
   Table table;
-  table.columns = {{ColumnKind::Label, "", "x", "", "", {}},
-                   {ColumnKind::Score, "", "y", "t,1", "dev/\"q\"", {}}};
+  table.columns = {{ColumnKind::Label, "", "x", "", "", {}, {}},
+                   {ColumnKind::Score, "", "y", "t,1", "dev/\"q\"", {}, {}}};
   Row row;
   row.cells = {Cell::label("a \"b\", c\nd"), Cell{}};
   table.rows.push_back(row);
@@ -129,8 +129,8 @@ Table nasty_table() {
   Table table;
   table.name = "x&y";
   table.title = "50% of a_b & {c} #1 $x ~^\\ <b>|*`";
-  table.columns = {{ColumnKind::Label, "", "k_1", "", "", {}},
-                   {ColumnKind::Score, "T&T", "m", "t", "dev/m", {}}};
+  table.columns = {{ColumnKind::Label, "", "k_1", "", "", {}, {}},
+                   {ColumnKind::Score, "T&T", "m", "t", "dev/m", {}, {}}};
   Row row;
   row.cells = {Cell::label("v<1> & \"q\" 'a'"), Cell{}};
   row.cells[1].state = CellState::Value;

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "reports/method_label.h"
+#include "reports/render.h"
 #include "tests/reports/report_fixture_helpers.h"
 
 namespace adamix::reports {
@@ -134,8 +135,7 @@ TEST_F(TablesTest, OneAblationTablePerSweptKeyHoldingTheBase) {
     find_table(all, "routing");
     ADD_FAILURE() << "nothing thrown";
   } catch (const ConfigError& e) {
-    EXPECT_STREQ(e.what(),
-                 "no table 'routing' in this report (tables: main, experts, mve)");
+    EXPECT_STREQ(e.what(), "no table 'routing' in this report (tables: main, experts, mve)");
   }
 }
 
@@ -202,6 +202,106 @@ TEST_F(TablesTest, PivotRejectsUnknownKeysAndMetrics) {
   EXPECT_NE(message({"method.experts", "task", "dev/bleu"}).find("known: main, dev/accuracy"),
             std::string::npos);
   EXPECT_NE(message({"task", "task.name", "main"}).find("same key"), std::string::npos);
+}
+
+// The paper's NLG tables: generation scores come from the last evaluation (the final model,
+// decoded once), not from the best dev-accuracy step; E2E's columns and scales, WebNLG's seen /
+// unseen / all columns with TER lowest-best; a classification task keeps the main table.
+TEST_F(TablesTest, GenerationTasksGetThePapersNlgTables) {
+  using Evals = std::map<int64_t, std::map<std::string, double>>;
+  const auto e2e = [](double bleu, double nist) {
+    return Evals{{100, {{"dev/accuracy", 0.60}, {"dev/loss", 2.0}}},
+                 {200, {{"dev/accuracy", 0.62}, {"dev/loss", 1.9}}},  // the best step
+                 {300,
+                  {{"dev/accuracy", 0.61},
+                   {"dev/bleu", bleu - 0.01},
+                   {"test/bleu", bleu},
+                   {"test/nist", nist},
+                   {"test/meteor", 0.46},
+                   {"test/rouge_l", 0.71},
+                   {"test/cider", 2.5}}}};
+  };
+  const auto webnlg = [](double ter) {
+    Evals evals{{100, {{"dev/accuracy", 0.5}}}, {200, {{"dev/accuracy", 0.4}}}};
+    for (const std::string split : {"test_seen", "test_unseen", "test"}) {
+      evals[200][split + "/bleu"] = split == "test_unseen" ? 45.0 : 60.0;
+      evals[200][split + "/meteor"] = 0.40;
+      evals[200][split + "/ter"] = ter;
+      evals[200][split + "/ter_mean"] = ter - 0.01;
+    }
+    return evals;
+  };
+  std::vector<test_util::FakeTrial> trials;
+  const auto add = [&](const std::string& id, const std::string& task, int experts, int seed,
+                       Evals evals) {
+    test_util::FakeTrial t;
+    t.id = id, t.task = task, t.module = "lora", t.size = 4, t.experts = experts, t.seed = seed;
+    t.evals = std::move(evals);
+    trials.push_back(t);
+  };
+  add("l1", "e2e", 1, 1, e2e(0.690, 8.70));
+  add("l2", "e2e", 1, 2, e2e(0.700, 8.80));
+  add("m1", "e2e", 8, 1, e2e(0.705, 8.85));
+  add("m2", "e2e", 8, 2, e2e(0.715, 8.91));
+  add("l3", "webnlg", 1, 1, webnlg(0.45));
+  add("m3", "webnlg", 8, 1, webnlg(0.39));
+  add("a1", "mrpc", 1, 1, {{10, {{"dev/accuracy", 0.85}}}});
+  write_run(dir_, trials);
+  const auto data = load_run(dir_);
+  EXPECT_NEAR(data.trials[0].last_metrics.at("test/nist"), 8.70, 1e-12);
+  EXPECT_EQ(data.trials[0].best->step, 200);
+
+  const auto tables = report_tables(data);
+  ASSERT_GE(tables.size(), 3u);
+  EXPECT_EQ(tables[0].name, "main");
+  EXPECT_EQ(tables[1].name, "e2e");
+  EXPECT_EQ(tables[2].name, "webnlg");
+  ASSERT_EQ(tables[0].columns.size(), 6u);  // Method, MRPC Acc F1, params, seeds: no Avg.
+  EXPECT_EQ(tables[0].columns[1].group, "MRPC");
+  EXPECT_EQ(tables[0].columns[2].group, "MRPC");
+
+  const auto& table = tables[1];
+  EXPECT_EQ(table.title, "E2E (test): generation with beam search");
+  std::vector<std::string> names;
+  for (const auto& column : table.columns) names.push_back(column.name);
+  const std::vector<std::string> expected = {
+      "Method",          "BLEU", "NIST", "MET", "ROUGE-L", "CIDEr", "Params (train)",
+      "Params (merged)", "Seeds"};
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(table.columns[1].group, "E2E (test)");
+  ASSERT_EQ(table.rows.size(), 2u);  // LoRA, AdaMix LoRA
+  const auto& bleu = table.rows[1].cells[1];
+  EXPECT_EQ(bleu.n, 2);
+  EXPECT_NEAR(bleu.mean, 0.710, 1e-12);  // from step 300, not the best step 200
+  EXPECT_TRUE(bleu.bold);
+  EXPECT_EQ(table.columns[2].format.scale, 1);
+  EXPECT_EQ(table.columns[2].format.decimals, 2);
+  const auto markdown = render(table, Format::Markdown);
+  EXPECT_NE(markdown.find("| **71.0 \xC2\xB1 0.7** | **8.88 \xC2\xB1 0.04** |"), std::string::npos)
+      << markdown;
+  EXPECT_NE(table.caption.find("no paraphrase table"), std::string::npos);
+
+  const auto& web = tables[2];
+  names.clear();
+  for (const auto& column : web.columns) names.push_back(column.name);
+  const std::vector<std::string> web_expected = {
+      "Method", "BLEU S", "BLEU U", "BLEU A",         "MET S",           "MET U", "MET A",
+      "TER S",  "TER U",  "TER A",  "Params (train)", "Params (merged)", "Seeds"};
+  EXPECT_EQ(names, web_expected);
+  EXPECT_EQ(web.columns[1].metric, "test_seen/bleu");
+  EXPECT_EQ(web.columns[9].metric, "test/ter");
+  EXPECT_TRUE(web.rows[1].cells[9].bold);  // TER 0.39 < 0.45: lower is better
+  EXPECT_FALSE(web.rows[0].cells[9].bold);
+  const auto web_markdown = render(web, Format::Markdown);
+  EXPECT_NE(web_markdown.find("| 0.45 | 0.45 | 0.45 |"), std::string::npos) << web_markdown;
+  EXPECT_NE(web_markdown.find("| **0.39** | **0.39** | **0.39** |"), std::string::npos);
+
+  // Generation tasks alone: no empty main table.
+  trials.pop_back();
+  const auto alone = dir_ / "nlg-only";
+  std::filesystem::create_directories(alone);
+  write_run(alone, trials);
+  EXPECT_EQ(report_tables(load_run(alone)).front().name, "e2e");
 }
 
 TEST_F(TablesTest, FooterNamesSweepSoftwareBackboneNewestResultAndCounts) {
