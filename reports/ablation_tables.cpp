@@ -83,6 +83,9 @@ Table axis_table(const RunData& data, const std::vector<TaskColumns>& tasks, con
     table.caption += "; all else as the base, " + method_label(*base.front()) + " with " + key +
                      " = " + base.front()->value(key);
   table.caption += ". " + std::string(kScoreCaption);
+  if (std::any_of(tasks.begin(), tasks.end(),
+                  [](const TaskColumns& t) { return t.style != NlgStyle::None; }))
+    table.caption += " Generation scores: the final model's beam-search outputs, scored once.";
   table.columns.push_back({ColumnKind::Label, "", header_of(key), "", "", {}, {}});
   for (auto& column : score_columns(tasks)) table.columns.push_back(std::move(column));
   table.columns.push_back({ColumnKind::Text, "", "Seeds", "", "", {}, {}});

@@ -304,8 +304,11 @@ std::string ExampleMaker::mr(const Meaning& meaning) const {
   const Lexicon& lex = lang_.lexicon();
   const Clause& c = meaning.clauses.at(0);
   std::string out;
+  // Linearised as LoRA's WebNLG / DART inputs ("key : value | ..."): every value stands alone
+  // after a space, so a byte-level BPE gives it the token it has inside a sentence ("Ġwind"),
+  // and a small model can learn to copy it.
   auto add = [&](const std::string& key, const std::string& value) {
-    out += (out.empty() ? "" : ", ") + key + "[" + value + "]";
+    out += (out.empty() ? "" : " | ") + key + " : " + value;
   };
   auto noun_phrase = [&](const std::string& role, const NounPhrase& np) {
     const std::string prefix = role == "subject" ? "" : role + "_";

@@ -22,7 +22,7 @@ struct LanguageExample {
 };
 
 struct DataToTextExample {
-  std::string mr;  // "subject[brandle], quantity[three], number[plural], property[floopish], ..."
+  std::string mr;  // "subject : brandle | quantity : three | number : plural | property : ..."
   Meaning meaning;
   std::vector<std::string> references;  // distinct texts, each saying exactly `meaning`
 };

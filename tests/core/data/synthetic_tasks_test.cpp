@@ -337,7 +337,8 @@ TEST(SyntheticTasks, DataToTextHasSeveralReferencesPerMr) {
     const size_t tab = line.find('\t');
     ASSERT_NE(tab, std::string::npos);
     ASSERT_EQ(line.find('\t', tab + 1), std::string::npos);
-    EXPECT_EQ(line.compare(0, 8, "subject["), 0) << line;
+    EXPECT_EQ(line.compare(0, 10, "subject : "), 0) << line;
+    EXPECT_NE(line.find(" | tense : "), std::string::npos) << line;
     EXPECT_TRUE(language().grammatical(sentence_words(line.substr(tab + 1)))) << line;
     EXPECT_TRUE(references[line.substr(0, tab)].insert(line.substr(tab + 1)).second) << line;
   }
