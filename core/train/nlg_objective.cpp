@@ -63,10 +63,14 @@ StepLoss NlgObjective::loss(const std::vector<int64_t>& rows) {
     const torch::Tensor z2 = model_.logits(batch.input_ids);  // new routes, new dropout
     // symmetric_KL_loss: the LM distributions where the loss mask is 1, batch-mean over them.
     const torch::Tensor selected = batch.mask.view({-1}).eq(1.0);
-    const int64_t vocab = z1.size(-1);
-    step.consistency = peft::consistency_loss(z1.view({-1, vocab}).index({selected}),
-                                              z2.view({-1, vocab}).index({selected}));
-    step.loss = step.loss + method.consistency * step.consistency;
+    // A batch whose completions max_length cut off entirely has no target position: nothing to
+    // compare, the term stays 0 (as its task loss is 0 over sum(mask) + 1e-4).
+    if (selected.any().item<bool>()) {
+      const int64_t vocab = z1.size(-1);
+      step.consistency = peft::consistency_loss(z1.view({-1, vocab}).index({selected}),
+                                                z2.view({-1, vocab}).index({selected}));
+      step.loss = step.loss + method.consistency * step.consistency;
+    }
   }
   if (const auto aux = model_.routing().take_aux_loss(); aux.defined()) step.loss = step.loss + aux;
   step.examples = static_cast<int64_t>(rows.size());

@@ -321,6 +321,47 @@ TEST_F(SweepIntegration, SigtermCheckpointsRunningTrialsAndResumeFinishesTheSwee
   resume_long_sweep(out);
 }
 
+// NLG trials in a sweep like classification trials: a tiny GPT-2 on the synthetic data-to-text
+// task, LoRA against AdaMix-LoRA on two workers; every trial decodes and scores its dev set, the
+// database holds the generation scores, and the report has the data-to-text table (no main
+// table: there is no classification task).
+TEST_F(SweepIntegration, NlgTrialsRunAndReportTheirGenerationTable) {
+  const auto d = work_.path();
+  make_tiny_gpt2_and_data_to_text(d, 32, 10);
+  std::ofstream(d / "nlg.yaml")
+      << "name: nlg\nbase:\n  model: " << (d / "gpt2").string()
+      << "\n  task: {name: data-to-text, dir: " << (d / "d2t").string() << ", max_length: 128}\n"
+      << "  method: {module: lora, size: 4, alpha: 32, experts: 2, share: up, expert_init: "
+         "identical, consistency: 1.0}\n"
+      << "  train: {epochs: 1, batch_size: 8, lr: 2.0e-3, optimizer: adamw-lora}\n"
+      << "seeds: [1]\nablations:\n  methods:\n    - {}\n    - {method.experts: 1}\n";
+  const auto out = d / "run";
+  const auto r =
+      run_adamix("sweep --workers 2 --threads 1 " + q(d / "nlg.yaml") + " --out " + q(out));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ResultsStore store(out / "results.sqlite", ResultsStore::Access::ReadOnly);
+  EXPECT_EQ(store.counts().done, 2);
+  std::set<std::string> scored;
+  for (const auto& row : store.metrics())
+    if (row.split == "dev" && row.name == "bleu") scored.insert(row.trial);
+  EXPECT_EQ(scored.size(), 2u);
+  for (const auto& trial : store.trials())
+    EXPECT_TRUE(fs::exists(out / "trials" / trial.trial.id / "generations.dev.txt"));
+
+  const auto report = run_adamix("report --run " + q(out));
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("### data-to-text (dev): generation with beam search"),
+            std::string::npos)
+      << report.out;
+  EXPECT_NE(report.out.find("| Method | data-to-text (dev) BLEU | data-to-text (dev) NIST |"),
+            std::string::npos)
+      << report.out;
+  EXPECT_NE(report.out.find("| LoRA (r=4) |"), std::string::npos) << report.out;
+  EXPECT_EQ(report.out.find("### Main results"), std::string::npos);
+  for (const char* file : {"data-to-text.md", "data-to-text.tex", "data-to-text.csv"})
+    EXPECT_TRUE(fs::exists(out / "reports" / file)) << file;
+}
+
 TEST_F(SweepIntegration, BadRequestsFailWithOneLineAndTouchNothing) {
   const auto out = work_ / "run";
   ASSERT_EQ(run_adamix("sweep " + q(spec("quick.yaml")) + " --out " + q(out)).exit_code, 0);

@@ -191,4 +191,20 @@ void make_tiny_model_and_task(const fs::path& dir) {
   if (r.exit_code != 0) throw std::runtime_error("make-task failed: " + r.err);
 }
 
+void make_tiny_gpt2_and_data_to_text(const fs::path& dir, int size, int dev_size) {
+  const auto q = [](const fs::path& p) { return "'" + p.string() + "'"; };
+  for (const std::string& args :
+       {"make-task --kind corpus --tokens 20000 --vocabulary 200 --out " + q(dir / "corpus"),
+        "make-tokenizer --tokenizer gpt2 --vocab-size 500 --corpus " +
+            q(dir / "corpus" / "corpus.txt") + " --out " + q(dir / "tok"),
+        "make-model --arch gpt2 --hidden 32 --layers 2 --heads 4 --intermediate 64 "
+        "--max-positions 128 --init-range 0.2 --vocab-from " +
+            q(dir / "tok") + " --out " + q(dir / "gpt2"),
+        "make-task --kind data-to-text --vocabulary 200 --depth 1 --size " + std::to_string(size) +
+            " --dev-size " + std::to_string(dev_size) + " --out " + q(dir / "d2t")}) {
+    const auto r = run_adamix(args);
+    if (r.exit_code != 0) throw std::runtime_error("adamix " + args + " failed: " + r.err);
+  }
+}
+
 }  // namespace adamix::testing

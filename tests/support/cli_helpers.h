@@ -58,6 +58,11 @@ class TempDir {
 // Lines of `text` (without the final newline).
 int count_lines(const std::string& text);
 
+// A tiny GPT-2 (hidden 32, 2 layers) over a byte-level BPE trained on a small corpus of the
+// synthetic language, in dir/gpt2, and a data-to-text task of `size` train and `dev_size` dev
+// meaning representations in dir/d2t. std::runtime_error naming the command that failed.
+void make_tiny_gpt2_and_data_to_text(const std::filesystem::path& dir, int size, int dev_size);
+
 // A tiny random BERT in DIR/model (hidden 32, 2 layers, 600-word synthetic vocabulary, init
 // range 0.2 so that a frozen one carries enough signal for adapters; see the pretraining issue
 // for real ones) and a synthetic single-sentence task over it in DIR/task (240 train and 100

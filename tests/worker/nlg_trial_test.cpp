@@ -27,18 +27,7 @@ class NlgTrial : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     const auto& d = *dir_;
-    const auto run = [](const std::string& args) {
-      const auto r = run_adamix(args);
-      ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.err;
-    };
-    run("make-task --kind corpus --tokens 20000 --vocabulary 200 --out " + q(d / "corpus"));
-    run("make-tokenizer --tokenizer gpt2 --vocab-size 500 --corpus " +
-        q(d / "corpus" / "corpus.txt") + " --out " + q(d / "tok"));
-    run("make-model --arch gpt2 --hidden 32 --layers 2 --heads 4 --intermediate 64 "
-        "--max-positions 128 --init-range 0.2 --vocab-from " +
-        q(d / "tok") + " --out " + q(d / "gpt2"));
-    run("make-task --kind data-to-text --vocabulary 200 --depth 1 --size 64 --dev-size 10 --out " +
-        q(d / "d2t"));
+    make_tiny_gpt2_and_data_to_text(d.path(), 64, 10);
     std::ofstream(d / "trial.yaml")
         << "model: " << (d / "gpt2").string() << "\n"
         << "task: {name: data-to-text, dir: " << (d / "d2t").string() << ", max_length: 128}\n"

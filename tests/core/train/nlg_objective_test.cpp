@@ -170,5 +170,16 @@ TEST(NlgObjective, ConsistencyRunsOnlyForMixtures) {
   EXPECT_THROW(NlgObjective(mixture, {}, copy_rows(2, 1), {}), InputError);
 }
 
+TEST(NlgObjective, ABatchWhoseCompletionsWereAllCutOffAddsNothing) {
+  NlgModel mixture(kGpt2, adamix_lora(4, 100.0), 1, torch::kCPU);
+  auto rows = copy_rows(4, 1);
+  for (auto& row : rows) std::fill(row.loss_mask.begin(), row.loss_mask.end(), 0.0f);  // cut
+  NlgObjective objective(mixture, rows, copy_rows(4, 2), {8, 0.1, 1});
+  objective.set_training(true);
+  const auto step = objective.loss({0, 1, 2, 3});
+  EXPECT_EQ(step.consistency.item<double>(), 0.0);
+  EXPECT_EQ(step.loss.item<double>(), 0.0);
+}
+
 }  // namespace
 }  // namespace adamix::train
