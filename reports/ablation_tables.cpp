@@ -76,6 +76,7 @@ Table axis_table(const RunData& data, const std::vector<TaskColumns>& tasks, con
     by_value[value].push_back(t);
   }
   Table table;
+  table.kind = TableKind::Ablation;
   table.name = group.empty() ? key : group;
   table.title = title_of(key, values, group);
   table.caption = "Only " + key + " varies";

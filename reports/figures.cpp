@@ -60,11 +60,14 @@ void learning_curves(const RunData& data, std::vector<Figure>& figures) {
     std::vector<const TrialData*> representatives;
     for (const auto& method : order) representatives.push_back(by_method[method].front());
     const auto labels = method_labels(representatives);
-    const auto& metric = task.metrics.front();
+    // A generation task's scores exist once, at the end: its curve is the dev LM loss.
+    const std::string metric =
+        task.style == NlgStyle::None ? task.metrics.front() : std::string("dev/loss");
     if (metric == "main") continue;  // nothing reported yet
+    const auto label = task_label(task.task);
     auto dev =
-        chart_of(task.label + ": " + metric + " during training", "step", metric, ChartKind::Lines);
-    auto loss = chart_of(task.label + ": training loss", "step", "train/loss", ChartKind::Lines);
+        chart_of(label + ": " + metric + " during training", "step", metric, ChartKind::Lines);
+    auto loss = chart_of(label + ": training loss", "step", "train/loss", ChartKind::Lines);
     dev.markers = loss.markers = false;
     for (size_t m = 0; m < order.size(); ++m) {
       auto curve = mean_curve(data, by_method[order[m]], metric, labels[m]);
@@ -72,16 +75,15 @@ void learning_curves(const RunData& data, std::vector<Figure>& figures) {
       auto train = mean_curve(data, by_method[order[m]], "train/loss", labels[m]);
       if (!train.x.empty()) loss.series.push_back(std::move(train));
     }
-    const auto name = stem(task.label);
+    const auto name = stem(label);
     if (!dev.series.empty())
-      figures.push_back(
-          {"curve-" + name,
-           task.label + ": " + metric + " on dev at each evaluation, mean over seeds.",
-           std::move(dev)});
+      figures.push_back({"curve-" + name,
+                         label + ": " + metric + " on dev at each evaluation, mean over seeds.",
+                         std::move(dev)});
     if (!loss.series.empty())
       figures.push_back({"loss-" + name,
-                         task.label + ": training loss (one step's loss, sampled about "
-                                      "100 times per trial), mean over seeds.",
+                         label + ": training loss (one step's loss, sampled about "
+                                 "100 times per trial), mean over seeds.",
                          std::move(loss)});
   }
 }
@@ -94,7 +96,7 @@ bool numeric(const std::string& text, double& value) {
 
 // One chart per ablation table: its key against each task's main metric.
 void ablation_chart(const Table& table, std::vector<Figure>& figures) {
-  if (table.name == "main" || table.name == "pivot" || table.key_names.size() != 1) return;
+  if (table.kind != TableKind::Ablation || table.key_names.size() != 1) return;
   const auto& key = table.key_names.front();
   std::vector<size_t> columns;  // the first score column of each task
   std::vector<std::string> seen;

@@ -101,6 +101,7 @@ Table pivot_table(const RunData& data, const PivotSpec& spec) {
   }
 
   Table table;
+  table.kind = TableKind::Pivot;
   table.name = "pivot";
   const auto metric_name = spec.metric == "main" ? std::string("main metric") : spec.metric;
   table.title = (spec.metric == "main" ? "Main metric" : spec.metric) + " by " + spec.rows +

@@ -55,7 +55,11 @@ struct Row {
   std::vector<std::pair<std::string, std::string>> extras;  // CSV-only facts (params_*)
 };
 
+// What a table shows: the methods (main, or one generation task's), one swept key, a pivot.
+enum class TableKind { Main, Generation, Ablation, Pivot };
+
 struct Table {
+  TableKind kind = TableKind::Main;
   std::string name;     // selects it (--table NAME) and names its files: "main", "experts"
   std::string title;    // "Main results", "Number of experts"
   std::string caption;  // what the numbers are, what was held fixed or pooled

@@ -177,6 +177,7 @@ std::vector<Table> nlg_tables(const RunData& data) {
   for (auto& task : task_columns(data)) {
     if (task.style == NlgStyle::None) continue;
     auto table = methods_table(data, {task});
+    table.kind = TableKind::Generation;
     table.name = table_name_of(task.task);
     for (int suffix = 2; !names.insert(table.name).second; ++suffix)
       table.name = table_name_of(task.task) + "-" + std::to_string(suffix);

@@ -358,8 +358,10 @@ TEST_F(SweepIntegration, NlgTrialsRunAndReportTheirGenerationTable) {
       << report.out;
   EXPECT_NE(report.out.find("| LoRA (r=4) |"), std::string::npos) << report.out;
   EXPECT_EQ(report.out.find("### Main results"), std::string::npos);
-  for (const char* file : {"data-to-text.md", "data-to-text.tex", "data-to-text.csv"})
+  for (const char* file : {"data-to-text.md", "data-to-text.tex", "data-to-text.csv",
+                           "figures/curve-data-to-text.svg"})  // the dev LM loss per step
     EXPECT_TRUE(fs::exists(out / "reports" / file)) << file;
+  EXPECT_FALSE(fs::exists(out / "reports" / "figures" / "ablation-data-to-text.svg"));
 }
 
 TEST_F(SweepIntegration, BadRequestsFailWithOneLineAndTouchNothing) {
