@@ -26,7 +26,7 @@ void module_defaults(peft::PeftModule module, peft::PeftOptions& method) {
 }
 
 void read_task(const YamlReader& r, const YAML::Node& node, data::TaskOptions& task) {
-  r.only_keys(node, "task", {"name", "dir", "max_length", "score_test"});
+  r.only_keys(node, "task", {"name", "dir", "max_length", "score_test", "generate_every"});
   if (node["name"]) task.name = r.text(node["name"], "task.name");
   if (node["dir"]) task.dir = r.text(node["dir"], "task.dir");
   if (node["max_length"]) task.max_length = r.integer(node["max_length"], "task.max_length");
@@ -35,6 +35,8 @@ void read_task(const YamlReader& r, const YAML::Node& node, data::TaskOptions& t
     if (text != "true" && text != "false") r.fail(n, "task.score_test", "expected true or false");
     task.score_test = text == "true";
   }
+  if (const auto n = node["generate_every"])
+    task.generate_every = r.integer(n, "task.generate_every");
 }
 
 void read_method(const YamlReader& r, const YAML::Node& node, peft::PeftOptions& m) {
@@ -193,6 +195,8 @@ std::string to_yaml(const TrialConfig& c) {
   out << YAML::Key << "dir" << YAML::Value << c.task.dir.string();
   out << YAML::Key << "max_length" << YAML::Value << c.task.max_length;
   if (c.task.score_test) out << YAML::Key << "score_test" << YAML::Value << true;  // ids stay
+  if (c.task.generate_every > 0)
+    out << YAML::Key << "generate_every" << YAML::Value << c.task.generate_every;
   out << YAML::EndMap;
 
   const auto& m = c.method;

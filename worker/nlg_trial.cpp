@@ -59,8 +59,9 @@ namespace {
 
 std::vector<std::string> generate_split(train::NlgModel& model, const NlgTrialData& data,
                                         const data::NlgSplit& split, const std::string& name,
-                                        const fs::path& out_dir, TrialLog& log) {
-  const fs::path file = out_dir / ("generations." + name + ".txt");
+                                        const fs::path& out_dir, TrialLog& log,
+                                        const std::string& suffix = "") {
+  const fs::path file = out_dir / ("generations." + name + suffix + ".txt");
   std::vector<std::string> texts;
   if (fs::exists(file)) {
     texts = metrics::nlg::read_hypotheses(file.string());
@@ -110,12 +111,14 @@ void score_into(std::map<std::string, double>& scores, const std::string& prefix
 }  // namespace
 
 std::map<std::string, double> generate_and_score(train::NlgModel& model, const NlgTrialData& data,
-                                                 const fs::path& out_dir, TrialLog& log) {
+                                                 const fs::path& out_dir, TrialLog& log,
+                                                 int64_t during_step) {
   std::map<std::string, double> scores;
   const auto all = [](const data::NlgContextGroup&) { return true; };
-  const auto dev_texts = generate_split(model, data, data.dev, "dev", out_dir, log);
+  const std::string suffix = during_step >= 0 ? ".step-" + std::to_string(during_step) : "";
+  const auto dev_texts = generate_split(model, data, data.dev, "dev", out_dir, log, suffix);
   score_into(scores, "dev", data, data.dev, dev_texts, all);
-  if (data.test) {
+  if (data.test && during_step < 0) {
     const auto texts = generate_split(model, data, *data.test, "test", out_dir, log);
     score_into(scores, "test", data, *data.test, texts, all);
     if (data.dataset == data::NlgDataset::WebNlg) {

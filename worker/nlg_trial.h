@@ -47,10 +47,11 @@ NlgTrialData load_nlg_trial_data(const config::TrialConfig& config);
 // after training), writes out_dir/generations.<split>.txt (one text per context, in the groups'
 // order) and returns the metrics as "<split>/<name>"; WebNLG's test adds "test_seen/<name>" and
 // "test_unseen/<name>" (the 10 seen categories, as the paper's S / U / A columns). When a
-// generations file exists already (a finished trial run again), scores it instead of
-// generating again.
+// generations file exists already (a finished trial run again, or one resumed past the point),
+// scores it instead of generating again. `during_step` >= 0: a point during training
+// (task.generate_every): the dev set only, into generations.dev.step-<N>.txt.
 std::map<std::string, double> generate_and_score(train::NlgModel& model, const NlgTrialData& data,
                                                  const std::filesystem::path& out_dir,
-                                                 TrialLog& log);
+                                                 TrialLog& log, int64_t during_step = -1);
 
 }  // namespace adamix::worker

@@ -1,5 +1,8 @@
 #include "worker/trial_runner.h"
 
+#include <nlohmann/json.hpp>
+
+#include <functional>
 #include <optional>
 #include <sstream>
 
@@ -11,6 +14,7 @@
 #include "core/runtime/device.h"
 #include "core/tokenizers/tokenizer.h"
 #include "core/train/classification_objective.h"
+#include "core/train/generator_state.h"
 #include "core/train/nlg_objective.h"
 #include "core/train/task_model.h"
 #include "core/train/trainer.h"
@@ -175,6 +179,31 @@ TrialResult run_trial(const TrialRunOptions& options) {
   } last;
   trainer.add_observer(&last);
 
+  // task.generate_every = K: at every K-th evaluation the dev set is decoded and scored too, one
+  // more metrics row at that step (after the evaluation's own row, before the checkpoint). Its
+  // own random state, so decoding never perturbs training (as evaluations do not).
+  struct GenerateDuring : train::TrainerObserver {
+    std::function<void(const train::TrainingState&, const train::EvalResult&)> run;
+    void on_evaluation(const train::TrainingState& s, const train::EvalResult& r) override {
+      run(s, r);
+    }
+  } during;
+  if (nlg && config.task.generate_every > 0) {
+    during.run = [&](const train::TrainingState& state, const train::EvalResult& evaluation) {
+      const bool last_step = state.step == trainer.total_steps();  // the final row does it
+      if (last_step || state.evaluations % config.task.generate_every != 0) return;
+      train::EvaluationSeed seeded(
+          nlg_model->routing().generator(),
+          config.train.seed * 7919 + 31 + static_cast<uint64_t>(state.step));
+      train::EvalResult row = evaluation;
+      for (const auto& [name, value] :
+           generate_and_score(*nlg_model, *nlg, options.out_dir, log, state.step))
+        row.metrics[name] = value;
+      metrics.on_evaluation(state, row);
+    };
+    trainer.add_observer(&during);
+  }
+
   std::optional<TrialEvents> events;
   if (options.events_fd >= 0) {
     events.emplace(channel, options.trial_id, options.attempt);
@@ -194,8 +223,11 @@ TrialResult run_trial(const TrialRunOptions& options) {
     // The reference decodes the final model: generation and the NLG metrics once, at the end
     // (a finished trial run again finds the row and adds nothing).
     bool scored = false;
-    for (const auto& row : metrics.kept_rows())
-      scored = scored || row.find("\"dev/bleu\"") != std::string::npos;
+    for (const auto& row : metrics.kept_rows()) {
+      const auto parsed = nlohmann::json::parse(row);
+      scored = scored || (parsed.value("step", int64_t{-1}) == trainer.state().step &&
+                          parsed.contains("metrics") && parsed["metrics"].contains("dev/bleu"));
+    }
     if (!scored) {
       train::EvalResult row;
       row.step = trainer.state().step;

@@ -23,6 +23,16 @@ void TaskOptions::validate() const {
         "and score a test split; \"" +
         name + "\" is not one");
   }
+  if (generate_every < 0) {
+    throw ConfigError("task.generate_every: " + std::to_string(generate_every) +
+                      " is below 0 (every K-th evaluation; 0 = the final model only)");
+  }
+  if (generate_every > 0 && !is_nlg_task(name)) {
+    throw ConfigError(
+        "task.generate_every: only NLG tasks (e2e, webnlg, dart, data-to-text) "
+        "generate; \"" +
+        name + "\" is not one");
+  }
   if (dir.empty()) throw ConfigError("task.dir: the folder of task \"" + name + "\" is required");
   if (max_length < 8 || max_length > 65536) {
     throw ConfigError("task.max_length: " + std::to_string(max_length) +

@@ -21,8 +21,13 @@ struct TaskOptions {
   // NLG: after training, also generate for and score the test split (its references), as the
   // paper's tables report; WebNLG adds its seen and unseen categories.
   bool score_test = false;
+  // NLG: also decode and score the dev set at every K-th evaluation during training (a row of
+  // dev/<metric> at that step; generations.dev.step-<N>.txt); 0 = only the final model, as the
+  // reference does.
+  int64_t generate_every = 0;
 
-  // ConfigError naming the field: unknown name, empty dir, max_length outside [8, 65536].
+  // ConfigError naming the field: unknown name, empty dir, max_length outside [8, 65536],
+  // score_test or generate_every on a task that does not generate, generate_every below 0.
   // Does not touch the file system (load_task reports missing files).
   void validate() const;
 };

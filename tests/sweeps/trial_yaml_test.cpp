@@ -127,6 +127,14 @@ TEST(TrialYaml, NlgSwitchesRoundTripAndStayOutOfOlderIds) {
       std::string::npos);
   c = parse_trial_yaml("model: m\ntask: {name: rte, dir: d, score_test: true}\n", "t.yaml");
   EXPECT_THROW(c.validate(), ConfigError);
+  c = parse_trial_yaml("model: m\ntask: {name: e2e, dir: d, generate_every: 3}\n", "t.yaml");
+  EXPECT_EQ(c.task.generate_every, 3);
+  EXPECT_EQ(parse_trial_yaml(to_yaml(c), "again.yaml").task.generate_every, 3);
+  EXPECT_EQ(glue.find("generate_every"), std::string::npos);
+  c.task.generate_every = -1;
+  EXPECT_THROW(c.task.validate(), ConfigError);
+  c = parse_trial_yaml("model: m\ntask: {name: rte, dir: d, generate_every: 3}\n", "t.yaml");
+  EXPECT_THROW(c.validate(), ConfigError);
 }
 
 TEST(TrialYaml, ErrorsNameTheKeyAndLine) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -152,6 +153,63 @@ TEST_F(NlgTrial, ScoreTestAlsoDecodesAndScoresTheTestSplit) {
   const fs::path plain = *dir_ / "plain_for_test";
   ASSERT_EQ(train(plain).exit_code, 0);
   EXPECT_EQ(read(out / "generations.dev.txt"), read(plain / "generations.dev.txt"));
+}
+
+TEST_F(NlgTrial, GenerateEveryScoresTheDevSetDuringTrainingWithoutChangingIt) {
+  std::string yaml = read(*dir_ / "trial.yaml");
+  const std::string task = "max_length: 128}";
+  yaml.replace(yaml.find(task), task.size(), "max_length: 128, generate_every: 1}");
+  std::ofstream(*dir_ / "every.yaml") << yaml;
+  const fs::path out = *dir_ / "every";
+  const auto r =
+      run_adamix("train --threads 1 --config " + q(*dir_ / "every.yaml") + " --out " + q(out));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Every evaluation (each 8 steps and the last) has one scored row: after its dev-loss row
+  // during training, the final model's once at the end.
+  std::map<int64_t, int> scored_rows, evaluations;
+  std::istringstream lines(read(out / "metrics.jsonl"));
+  for (std::string line; std::getline(lines, line);) {
+    const auto row = nlohmann::json::parse(line);
+    const auto step = row.at("step").get<int64_t>();
+    if (row.at("metrics").contains("dev/loss")) evaluations[step] = 1;
+    if (row.at("metrics").contains("dev/bleu")) ++scored_rows[step];
+  }
+  ASSERT_GE(evaluations.size(), 3u);
+  EXPECT_EQ(scored_rows, evaluations);
+  const int64_t final_step = evaluations.rbegin()->first;
+  for (const auto& [step, _] : evaluations) {
+    const fs::path file = out / ("generations.dev.step-" + std::to_string(step) + ".txt");
+    if (step == final_step) {
+      EXPECT_FALSE(fs::exists(file));
+      continue;
+    }
+    std::ifstream texts(file);
+    int count = 0;
+    for (std::string line; std::getline(texts, line);) ++count;
+    EXPECT_EQ(count, 10) << file;
+  }
+  // Decoding during training leaves training alone: the final texts are the plain run's.
+  const fs::path plain = *dir_ / "plain_for_every";
+  ASSERT_EQ(train(plain).exit_code, 0);
+  EXPECT_EQ(read(out / "generations.dev.txt"), read(plain / "generations.dev.txt"));
+  // Killed after step 8's texts and resumed: the same rows, nothing decoded twice.
+  const fs::path killed = *dir_ / "every_killed";
+  const std::string config = q(*dir_ / "every.yaml");
+  EXPECT_NE(run_adamix_env("ADAMIX_INJECT_FAULT=kind=kill,step=11",
+                           "train --threads 1 --config " + config + " --out " + q(killed))
+                .exit_code,
+            0);
+  ASSERT_EQ(run_adamix("train --threads 1 --config " + config + " --out " + q(killed)).exit_code,
+            0);
+  EXPECT_EQ(read(killed / "metrics.jsonl"), read(out / "metrics.jsonl"));
+  // Only for NLG tasks.
+  std::ofstream(*dir_ / "glue_every.yaml")
+      << "model: " << (*dir_ / "gpt2").string()
+      << "\ntask: {name: rte, dir: " << (*dir_ / "d2t").string() << ", generate_every: 2}\n";
+  const auto glue = run_adamix("train --config " + q(*dir_ / "glue_every.yaml") + " --out " +
+                               q(*dir_ / "glue_every"));
+  EXPECT_NE(glue.exit_code, 0);
+  EXPECT_NE(glue.err.find("task.generate_every"), std::string::npos) << glue.err;
 }
 
 TEST_F(NlgTrial, ABertModelOrAMissingSplitIsOneClearLine) {
