@@ -28,17 +28,29 @@ Chart chart_of(std::string title, std::string x_label, std::string y_label, Char
   return chart;
 }
 
-// Mean over trials of `metric` ("split/name") at each step any of them reported.
+// Mean over trials of `metric` ("split/name") at each step any of them reported. With
+// `prefix`, a trial's value at a step is the mean of its keys starting with `metric` (the
+// experts' "expert/delta_down_<i>").
 Series mean_curve(const RunData& data, const std::vector<const TrialData*>& trials,
-                  const std::string& metric, std::string label) {
+                  const std::string& metric, std::string label, bool prefix = false) {
   std::map<int64_t, std::pair<double, int>> sums;
-  for (const auto* trial : trials)
-    for (const auto& point : load_curve(data.run_dir, trial->id))
-      if (point.split + "/" + point.name == metric && std::isfinite(point.value)) {
-        auto& [sum, count] = sums[point.step];
+  for (const auto* trial : trials) {
+    std::map<int64_t, std::pair<double, int>> own;
+    for (const auto& point : load_curve(data.run_dir, trial->id)) {
+      const std::string key = point.split + "/" + point.name;
+      const bool match = prefix ? key.rfind(metric, 0) == 0 : key == metric;
+      if (match && std::isfinite(point.value)) {
+        auto& [sum, count] = own[point.step];
         sum += point.value;
         ++count;
       }
+    }
+    for (const auto& [step, sum_count] : own) {
+      auto& [sum, count] = sums[step];
+      sum += sum_count.first / sum_count.second;
+      ++count;
+    }
+  }
   Series series{std::move(label), {}, {}, {}};
   for (const auto& [step, sum_count] : sums) {
     series.x.push_back(static_cast<double>(step));
@@ -85,6 +97,63 @@ void learning_curves(const RunData& data, std::vector<Figure>& figures) {
                          label + ": training loss (one step's loss, sampled about "
                                  "100 times per trial), mean over seeds.",
                          std::move(loss)});
+  }
+}
+
+// Per task with expert diagnostics: the experts' mean |Δ| (down side) and their mean pairwise
+// cosine against the step, and the training CE and consistency terms, one line per method.
+void expert_curves(const RunData& data, std::vector<Figure>& figures) {
+  for (const auto& task : task_columns(data)) {
+    std::map<std::string, std::vector<const TrialData*>> by_method;
+    std::vector<std::string> order;
+    for (const auto& trial : data.trials) {
+      if (trial.task != task.task || !trial.last_metrics.count("expert/delta_down_0")) continue;
+      if (!by_method.count(trial.method)) order.push_back(trial.method);
+      by_method[trial.method].push_back(&trial);
+    }
+    if (order.empty()) continue;
+    std::vector<const TrialData*> representatives;
+    for (const auto& method : order) representatives.push_back(by_method[method].front());
+    const auto labels = method_labels(representatives);
+    const auto label = task_label(task.task);
+    auto delta = chart_of(label + ": experts' distance from their initialisation", "step",
+                          "mean |delta| (down)", ChartKind::Lines);
+    auto cosine = chart_of(label + ": agreement between experts", "step",
+                           "mean pairwise cosine of delta (down)", ChartKind::Lines);
+    auto terms =
+        chart_of(label + ": training CE and consistency", "step", "loss term", ChartKind::Lines);
+    delta.markers = cosine.markers = terms.markers = false;
+    for (size_t m = 0; m < order.size(); ++m) {
+      const auto& trials = by_method[order[m]];
+      auto d = mean_curve(data, trials, "expert/delta_down_", labels[m], /*prefix=*/true);
+      if (!d.x.empty()) delta.series.push_back(std::move(d));
+      auto c = mean_curve(data, trials, "expert/cosine_down", labels[m]);
+      if (!c.x.empty()) cosine.series.push_back(std::move(c));
+      auto ce = mean_curve(data, trials, "train/task_loss", labels[m] + " CE");
+      if (!ce.x.empty()) terms.series.push_back(std::move(ce));
+      auto kl = mean_curve(data, trials, "train/consistency", labels[m] + " consistency");
+      if (!kl.x.empty()) terms.series.push_back(std::move(kl));
+    }
+    const auto name = stem(label);
+    const std::string seeds = ", mean over seeds.";
+    if (!delta.series.empty())
+      figures.push_back({"experts-delta-" + name,
+                         label +
+                             ": each expert's distance from its initialisation at each "
+                             "evaluation, mean over experts and layers" +
+                             seeds,
+                         std::move(delta)});
+    if (!cosine.series.empty())
+      figures.push_back({"experts-cosine-" + name,
+                         label +
+                             ": mean pairwise cosine between the experts' updates (1: they "
+                             "moved alike)" +
+                             seeds,
+                         std::move(cosine)});
+    if (!terms.series.empty())
+      figures.push_back({"experts-terms-" + name,
+                         label + ": the training CE and the (unweighted) consistency term" + seeds,
+                         std::move(terms)});
   }
 }
 
@@ -168,6 +237,7 @@ std::string ensemble_cost(const RunData& data) {
 std::vector<Figure> report_figures(const RunData& data, const std::vector<Table>& tables) {
   std::vector<Figure> figures;
   learning_curves(data, figures);
+  expert_curves(data, figures);
   for (const auto& table : tables) {
     ablation_chart(table, figures);
     const bool inference = table.key_names == std::vector<std::string>{"method.inference"};

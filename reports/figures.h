@@ -4,7 +4,8 @@
 // step, one line per method, averaged over its seeds), then one chart per ablation table: a
 // numeric axis (bottleneck size, expert count, consistency weight) as lines with the sd over
 // seeds as error bars, a categorical one (routing at inference, merge vs ensemble, sharing) as
-// grouped bars.
+// grouped bars. Tasks whose mixtures logged expert diagnostics also get the experts' mean |Δ|,
+// their mean pairwise cosine, and the training CE and consistency terms against the step.
 //
 //   for (const auto& f : report_figures(data, tables)) write(f.name + ".svg", render_svg(f.chart));
 #include <string>

@@ -1,5 +1,8 @@
 #include "reports/run_data.h"
 
+#include <algorithm>
+#include <limits>
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -160,6 +163,53 @@ std::vector<std::pair<std::string, std::string>> flatten_yaml(const std::string&
   return flat;
 }
 
+namespace {
+
+bool lower_is_better(const std::string& name) {
+  return name == "loss" || name == "perplexity" || name == "ter" || name == "ter_mean";
+}
+
+// Replays the trainer's plateau bookkeeping (core/train/trainer.cpp) over the stored rows.
+std::optional<TrialEnding> trial_ending(const TrialData& t,
+                                        const std::vector<storage::MetricRow>& metrics) {
+  if (t.status != storage::TrialStatus::Done || metrics.empty()) return std::nullopt;
+  std::string watched = t.value("train.early_stopping.metric");
+  if (watched.empty()) watched = t.best ? t.best->main_metric : t.facts ? t.facts->main_metric : "";
+  const auto slash = watched.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  const std::string split = watched.substr(0, slash), name = watched.substr(slash + 1);
+  TrialEnding ending;
+  const std::string& patience = t.value("train.early_stopping.patience");
+  if (!patience.empty()) ending.patience = std::stoll(patience);
+  const std::string& min_delta_text = t.value("train.early_stopping.min_delta");
+  const double min_delta = min_delta_text.empty() ? 0.0 : std::stod(min_delta_text);
+  ending.total_steps = t.facts ? t.facts->total_steps : 0;
+  double best = -std::numeric_limits<double>::infinity();
+  int64_t last_step = -1;
+  bool evaluated = false;
+  for (const auto& row : metrics) {
+    ending.stop_step = std::max(ending.stop_step, row.step);
+    if (row.split == "train" && row.name == "early_stopped") ending.stopped_early = true;
+    if (row.split != split || row.name != name || row.step == last_step) continue;
+    last_step = row.step;  // one value per evaluation (an NLG final row repeats its step)
+    evaluated = true;
+    ++ending.evaluations;
+    const double score = lower_is_better(name) ? -row.value : row.value;
+    if (score > best + min_delta) {
+      best = score;
+      ending.stale_evaluations = 0;
+    } else {
+      ++ending.stale_evaluations;
+    }
+  }
+  if (!evaluated) return std::nullopt;
+  ending.converged = ending.stopped_early || ending.stale_evaluations >= ending.patience;
+  ending.judged = ending.stopped_early || ending.evaluations > ending.patience;
+  return ending;
+}
+
+}  // namespace
+
 RunData load_run(const fs::path& run_dir) {
   const auto database = database_of(run_dir);
   storage::ResultsStore store(database, storage::ResultsStore::Access::ReadOnly);
@@ -204,6 +254,7 @@ RunData load_run(const fs::path& run_dir) {
       }
       t.best = std::move(result);
     }
+    t.ending = trial_ending(t, metrics);
     t.method = method_identity(t);
     data.trials.push_back(std::move(t));
   }

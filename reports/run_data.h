@@ -31,6 +31,24 @@ struct TrialTag {
   std::string variant;  // "merged", "M=4"; empty for "grid"
 };
 
+// How a done trial's training ended, from its watched metric's evaluations (the main metric
+// unless train.early_stopping names another): stopped by early stopping, or at its step budget
+// — converged when its metric had not improved by more than min_delta over its last `patience`
+// evaluations (train.early_stopping's, or 3), "not converged" when it was still improving.
+struct TrialEnding {
+  int64_t stop_step = 0;    // the last optimiser step it trained
+  int64_t total_steps = 0;  // its budget (0 = unknown)
+  bool stopped_early = false;
+  int64_t stale_evaluations = 0;  // at the end
+  int64_t patience = 3;
+  int64_t evaluations = 0;
+  // Stopped early, or stale_evaluations >= patience. A trial with no more than `patience`
+  // evaluations cannot show a plateau: it counts as converged only if it stopped early, and
+  // `judged` is false.
+  bool converged = false;
+  bool judged = false;
+};
+
 struct TrialData {
   std::string id;
   int64_t position = 0;  // order in the expanded sweep
@@ -49,6 +67,7 @@ struct TrialData {
   // Every "split/name" of the trial's last evaluation (no train/*): where NLG trials keep the
   // generation scores, measured once on the final model as the reference does.
   std::map<std::string, double> last_metrics;
+  std::optional<TrialEnding> ending;     // done trials with an evaluation
   std::string started, finished, error;  // ISO-8601 UTC; empty = not set
 
   // The config value at a dotted key; "" when the config has no such key.

@@ -50,23 +50,44 @@ Cell score_cell(const Trials& trials, const std::string& metric) {
     }
     if (std::isfinite(value)) {
       values.push_back(value);
+      if (t->ending && t->ending->judged && !t->ending->converged) ++cell.not_converged;
     } else {
       ++cell.no_value;
     }
   }
-  cell.n = static_cast<int64_t>(values.size());
+  const Cell stats = mean_cell(values);
+  cell.n = stats.n;
   if (cell.n > 0) {
     cell.state = CellState::Value;
-    double sum = 0;
-    for (double v : values) sum += v;
-    cell.mean = sum / static_cast<double>(cell.n);
-    double squares = 0;
-    for (double v : values) squares += (v - cell.mean) * (v - cell.mean);
-    cell.has_sd = cell.n > 1;
-    cell.sd = cell.has_sd ? std::sqrt(squares / static_cast<double>(cell.n - 1)) : 0.0;
+    cell.mean = stats.mean;
+    cell.sd = stats.sd;
+    cell.has_sd = stats.has_sd;
   } else {
     cell.state = state_without_value(cell);
   }
+  return cell;
+}
+
+Cell mean_cell(const std::vector<double>& values) {
+  Cell cell;
+  std::vector<double> finite;
+  for (double v : values) {
+    if (std::isfinite(v)) {
+      finite.push_back(v);
+    } else {
+      ++cell.no_value;
+    }
+  }
+  cell.n = static_cast<int64_t>(finite.size());
+  if (cell.n == 0) return cell;
+  cell.state = CellState::Value;
+  double sum = 0;
+  for (double v : finite) sum += v;
+  cell.mean = sum / static_cast<double>(cell.n);
+  double squares = 0;
+  for (double v : finite) squares += (v - cell.mean) * (v - cell.mean);
+  cell.has_sd = cell.n > 1;
+  cell.sd = cell.has_sd ? std::sqrt(squares / static_cast<double>(cell.n - 1)) : 0.0;
   return cell;
 }
 

@@ -16,6 +16,10 @@ using Trials = std::vector<const TrialData*>;
 // trials with a finite value in the mean, every other trial in a count.
 Cell score_cell(const Trials& trials, const std::string& metric);
 
+// A Value cell of the finite `values` (mean, sample sd), non-finite ones counted as n/a;
+// Missing when none is finite.
+Cell mean_cell(const std::vector<double>& values);
+
 // Mean over tasks of each task's main cell; not a Value unless every task has one.
 Cell average_cell(const std::vector<Cell>& main_cells);
 

@@ -34,6 +34,8 @@ std::string cell_notes(const Cell& cell) {
   add(cell.running, CellState::Running, "running");
   add(cell.queued, CellState::Queued, "queued");
   if (cell.no_value > 0) notes.push_back(std::to_string(cell.no_value) + " n/a");
+  if (cell.not_converged > 0)
+    notes.push_back(std::to_string(cell.not_converged) + " not converged");
   std::string text;
   for (const auto& note : notes) text += (text.empty() ? " (" : ", ") + note;
   return text.empty() ? "" : text + ")";

@@ -24,7 +24,10 @@ struct Cell {
   int64_t n = 0;                                // done trials in the mean
   int64_t failed = 0, running = 0, queued = 0;  // trials of this cell not in the mean
   int64_t no_value = 0;                         // done trials that lack this metric (NaN)
-  bool bold = false;                            // best in its column (higher is better)
+  // Trials in the mean that ended at their budget still improving (TrialEnding: judged and not
+  // converged); per-task cells only.
+  int64_t not_converged = 0;
+  bool bold = false;  // best in its column (higher is better)
 
   static Cell label(std::string text);  // a Text cell
 };
@@ -56,7 +59,7 @@ struct Row {
 };
 
 // What a table shows: the methods (main, or one generation task's), one swept key, a pivot.
-enum class TableKind { Main, Generation, Ablation, Pivot };
+enum class TableKind { Main, Generation, Ablation, Pivot, Diagnostics };
 
 struct Table {
   TableKind kind = TableKind::Main;
@@ -77,7 +80,8 @@ struct Table {
 // the cell ("done+failed"); "missing" when it has none. Text cells give "".
 std::string cell_status(const Cell& cell);
 
-// " (1 failed, 2 running)": the trials a cell holds beyond what its state shows; "" if none.
+// " (1 failed, 2 running)": the trials a cell holds beyond what its state shows, and those of
+// its mean that were still improving at their last step ("1 not converged"); "" if none.
 std::string cell_notes(const Cell& cell);
 
 // Bolds the best Value (highest mean, or lowest where the column's format says so; ties all

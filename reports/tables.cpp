@@ -211,6 +211,7 @@ std::vector<Table> report_tables(const RunData& data) {
   if (classification || nlg.empty()) tables.push_back(main_table(data));
   for (auto& table : nlg) tables.push_back(std::move(table));
   for (auto& table : ablation_tables(data)) tables.push_back(std::move(table));
+  if (auto table = expert_diagnostics_table(data)) tables.push_back(std::move(*table));
   return tables;
 }
 

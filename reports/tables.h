@@ -8,6 +8,7 @@
 //   for (const auto& table : adamix::reports::report_tables(data))
 //     std::cout << adamix::reports::render(table, adamix::reports::Format::Markdown);
 //   auto t = adamix::reports::pivot_table(data, {"method.experts", "task.name", "dev/accuracy"});
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,8 +52,15 @@ struct PivotSpec {
 // key twice, or a metric that no trial reported (listing the known ones).
 Table pivot_table(const RunData& data, const PivotSpec& spec);
 
-// main_table (unless the run holds generation tasks only), nlg_tables, then ablation_tables:
-// what `adamix report` writes by default.
+// "expert-diagnostics": one row per mixture method and task whose trials logged per-expert
+// diagnostics (core/train/expert_diagnostics.h), their values at the last evaluation: the least
+// and most picked expert's share, mean |Δ| per side, the experts' mean pairwise cosine per side,
+// the update ratio; then how many seeds converged and the steps trained. nullopt when no trial
+// has diagnostics.
+std::optional<Table> expert_diagnostics_table(const RunData& data);
+
+// main_table (unless the run holds generation tasks only), nlg_tables, ablation_tables, then
+// expert_diagnostics_table: what `adamix report` writes by default.
 std::vector<Table> report_tables(const RunData& data);
 
 // The table called `name` (--table NAME); ConfigError listing the names there are otherwise.

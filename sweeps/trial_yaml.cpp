@@ -77,9 +77,10 @@ void read_method(const YamlReader& r, const YAML::Node& node, peft::PeftOptions&
 void read_train(const YamlReader& r, const YAML::Node& node, train::TrainOptions& t) {
   r.only_keys(
       node, "train",
-      {"epochs", "batch_size", "lr", "weight_decay", "warmup_ratio", "warmup_steps",
-       "max_grad_norm", "eval_every", "checkpoint_every", "seed", "grad_accum", "label_smoothing",
-       "max_steps", "adam_beta1", "adam_beta2", "adam_eps", "lr_schedule", "optimizer"});
+      {"epochs",       "batch_size",      "lr",         "weight_decay",     "warmup_ratio",
+       "warmup_steps", "max_grad_norm",   "eval_every", "checkpoint_every", "seed",
+       "grad_accum",   "label_smoothing", "max_steps",  "adam_beta1",       "adam_beta2",
+       "adam_eps",     "lr_schedule",     "optimizer",  "early_stopping",   "expert_diagnostics"});
   const auto integer = [&](const char* key, int64_t& field) {
     if (node[key]) field = r.integer(node[key], std::string("train.") + key);
   };
@@ -119,6 +120,19 @@ void read_train(const YamlReader& r, const YAML::Node& node, train::TrainOptions
   if (const auto n = node["optimizer"])
     t.optimizer =
         r.with_line(n, [&] { return train::parse_optimizer(r.text(n, "train.optimizer")); });
+  if (const auto n = node["expert_diagnostics"])
+    t.expert_diagnostics = r.with_line(
+        n, [&] { return train::parse_expert_diagnostics(r.text(n, "train.expert_diagnostics")); });
+  if (const auto n = node["early_stopping"]) {
+    r.only_keys(n, "train.early_stopping", {"patience", "min_delta", "metric"});
+    if (!n["patience"]) r.fail(n, "train.early_stopping.patience", "required (evaluations >= 1)");
+    t.early_stopping.patience = r.integer(n["patience"], "train.early_stopping.patience");
+    if (t.early_stopping.patience < 1)
+      r.fail(n["patience"], "train.early_stopping.patience", "expected evaluations >= 1");
+    if (n["min_delta"])
+      t.early_stopping.min_delta = r.number(n["min_delta"], "train.early_stopping.min_delta");
+    if (n["metric"]) t.early_stopping.metric = r.text(n["metric"], "train.early_stopping.metric");
+  }
 }
 
 }  // namespace
@@ -157,6 +171,17 @@ void write_train_options(YAML::Emitter& out, const train::TrainOptions& t) {
   out << YAML::Key << "adam_eps" << YAML::Value << exact_number(t.adam_eps);
   if (t.optimizer != train::OptimizerKind::AdamW)  // as lr_schedule: old trial ids stay
     out << YAML::Key << "optimizer" << YAML::Value << train::to_string(t.optimizer);
+  if (t.early_stopping.patience > 0) {
+    out << YAML::Key << "early_stopping" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "patience" << YAML::Value << t.early_stopping.patience;
+    out << YAML::Key << "min_delta" << YAML::Value << exact_number(t.early_stopping.min_delta);
+    if (!t.early_stopping.metric.empty())
+      out << YAML::Key << "metric" << YAML::Value << t.early_stopping.metric;
+    out << YAML::EndMap;
+  }
+  if (t.expert_diagnostics != train::ExpertDiagnosticsMode::Auto)
+    out << YAML::Key << "expert_diagnostics" << YAML::Value
+        << train::to_string(t.expert_diagnostics);
   out << YAML::EndMap;
 }
 

@@ -14,6 +14,8 @@ storage::Checkpoint to_checkpoint(const train::TrainerSnapshot& snapshot,
   c.meta["epoch"] = s.epoch;
   c.meta["batch_in_epoch"] = s.batch_in_epoch;
   c.meta["evaluations"] = s.evaluations;
+  c.meta["stale_evaluations"] = s.stale_evaluations;
+  c.meta["stopped_early"] = int64_t{s.stopped_early};
   for (const auto& [name, tensor] : snapshot.params)
     c.params.emplace_back(name, to_float_array(tensor));
   for (const auto& [name, adam] : snapshot.adam) {
@@ -26,6 +28,8 @@ storage::Checkpoint to_checkpoint(const train::TrainerSnapshot& snapshot,
   c.rng = snapshot.generators;
   c.metrics["best_score"] = s.best_score;
   c.metrics["best_step"] = s.best_step;
+  c.metrics["plateau_best"] = s.plateau_best;
+  for (const auto& [name, value] : snapshot.counters) c.metrics["counter/" + name] = value;
   return c;
 }
 
@@ -38,6 +42,14 @@ train::TrainerSnapshot to_snapshot(const storage::Checkpoint& c) {
   s.evaluations = storage::attribute_int(c.meta, "evaluations");
   s.best_score = storage::attribute_double(c.metrics, "best_score");
   s.best_step = storage::attribute_int(c.metrics, "best_step");
+  // Checkpoints from before early stopping: nothing stale yet, the best as the plateau's.
+  if (c.meta.count("stale_evaluations")) {
+    s.stale_evaluations = storage::attribute_int(c.meta, "stale_evaluations");
+    s.stopped_early = storage::attribute_int(c.meta, "stopped_early") != 0;
+    s.plateau_best = storage::attribute_double(c.metrics, "plateau_best");
+  } else {
+    s.plateau_best = s.best_score;
+  }
   std::map<std::string, const storage::AdamMoments*> moments;
   for (const auto& [name, m] : c.moments) moments[name] = &m;
   for (const auto& [name, array] : c.params) {
@@ -54,6 +66,10 @@ train::TrainerSnapshot to_snapshot(const storage::Checkpoint& c) {
     snap.adam.emplace_back(name, adam);
   }
   snap.generators = c.rng;
+  const std::string counter = "counter/";
+  for (const auto& [name, value] : c.metrics)
+    if (name.rfind(counter, 0) == 0)
+      snap.counters[name.substr(counter.size())] = storage::attribute_int(c.metrics, name);
   return snap;
 }
 

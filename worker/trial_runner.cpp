@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "core/runtime/device.h"
 #include "core/tokenizers/tokenizer.h"
 #include "core/train/classification_objective.h"
+#include "core/train/expert_diagnostics.h"
 #include "core/train/generator_state.h"
 #include "core/train/nlg_objective.h"
 #include "core/train/task_model.h"
@@ -132,6 +134,23 @@ TrialResult run_trial(const TrialRunOptions& options) {
       " train examples) on " + config.model.string() + ", " +
       peft::to_string(config.method.module) + " r=" + std::to_string(config.method.size) +
       " M=" + std::to_string(config.method.experts) + ", device " + config.device;
+  // A metric early stopping cannot watch is a config error, found before anything is written.
+  if (const auto& watched = config.train.early_stopping.metric; !watched.empty()) {
+    std::vector<std::string> known;
+    if (nlg) {
+      known = {"dev/loss", "dev/perplexity", "dev/accuracy"};
+    } else {
+      for (const auto& split : task->spec.dev_splits)
+        for (const auto metric : task->spec.metrics)
+          known.push_back(split + "/" + metrics::to_string(metric));
+    }
+    if (std::find(known.begin(), known.end(), watched) == known.end()) {
+      std::string list;
+      for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
+      throw ConfigError("train.early_stopping.metric: this trial's evaluations have no '" +
+                        watched + "' (they report " + list + ")");
+    }
+  }
   claim_folder(options);
   TrialLog log(options.out_dir / "log.txt", options.progress);
   log.line(started);
@@ -154,7 +173,13 @@ TrialResult run_trial(const TrialRunOptions& options) {
   };
   for (const auto& item : kind_meta) meta.insert(item);
 
+  // Per-expert diagnostics: built before a checkpoint's weights are loaded (Δ from the init).
+  std::optional<train::ExpertDiagnostics> diagnostics;
+  if (config.train.expert_diagnostics != train::ExpertDiagnosticsMode::Off &&
+      peft::is_mixture(config.method))
+    diagnostics.emplace(nlg_model ? nlg_model->peft() : task_model->peft());
   train::Trainer trainer(*objective, config.train);
+  if (diagnostics) trainer.set_probe(&*diagnostics);
   if (result.resumed) {
     trainer.restore(*snapshot);
     log.line("resumed from " + checkpoint_path.string() + " at step " +
@@ -190,8 +215,9 @@ TrialResult run_trial(const TrialRunOptions& options) {
   } during;
   if (nlg && config.task.generate_every > 0) {
     during.run = [&](const train::TrainingState& state, const train::EvalResult& evaluation) {
-      const bool last_step = state.step == trainer.total_steps();  // the final row does it
-      if (last_step || state.evaluations % config.task.generate_every != 0) return;
+      // The final row does the last evaluation's (the last step, or where early stopping ends).
+      const bool last = state.step == trainer.total_steps() || state.stopped_early;
+      if (last || state.evaluations % config.task.generate_every != 0) return;
       train::EvaluationSeed seeded(
           nlg_model->routing().generator(),
           config.train.seed * 7919 + 31 + static_cast<uint64_t>(state.step));
@@ -242,6 +268,13 @@ TrialResult run_trial(const TrialRunOptions& options) {
       last.metrics = row.metrics;
     }
   }
+  if (result.finished && trainer.state().stopped_early)
+    log.line("early stopping: no improvement of " +
+             (config.train.early_stopping.metric.empty() ? trainer.main_metric()
+                                                         : config.train.early_stopping.metric) +
+             " in " + std::to_string(config.train.early_stopping.patience) +
+             " evaluations; stopped at step " + std::to_string(trainer.state().step) + " of " +
+             std::to_string(trainer.total_steps()));
   result.steps = trainer.state().step;
   result.best_score = trainer.state().best_score;
   result.best_step = trainer.state().best_step;

@@ -10,9 +10,13 @@ namespace {
 
 using Recipe = std::function<void(TrialConfig&)>;
 
-// METHOD.md "Reference hyperparameters". GLUE rows: adapters in the FFN, shared up-projection,
-// lambda = 1; NLG rows: LoRA r = 4, alpha = 32, shared B, identical A-experts, lambda = 100.
-void glue_adapter(TrialConfig& c, double lr, int64_t epochs, int64_t r) {
+// METHOD.md "Reference hyperparameters", each row switch for switch with the microsoft/AdaMix
+// file it follows. GLUE rows: adapters in the FFN, shared up-projection, M = 4 experts drawn
+// independently from N(0, initializer_range); `consistency` is the lambda the reference really
+// trains with (RoBERTa 1; BERT 0: modeling_bert.py's BertForSequenceClassification ignores the
+// flag that modeling_roberta.py's RobertaForSequenceClassification applies). NLG rows: LoRA
+// r = 4, alpha = 32, shared B, identical A-experts, lambda = 100.
+void glue_adapter(TrialConfig& c, double lr, int64_t epochs, int64_t r, double consistency) {
   c.task.name = "mnli";
   c.task.max_length = 128;
   c.method = peft::PeftOptions{};
@@ -20,7 +24,7 @@ void glue_adapter(TrialConfig& c, double lr, int64_t epochs, int64_t r) {
   c.method.size = r;
   c.method.experts = 4;
   c.method.share = peft::Share::Up;
-  c.method.consistency = 1.0;
+  c.method.consistency = consistency;
   c.method.expert_init = peft::ExpertInit::Independent;
   c.train.lr = lr;
   c.train.epochs = epochs;
@@ -56,8 +60,14 @@ void nlg_lora(TrialConfig& c, const char* task, int64_t epochs, int64_t warmup, 
 
 const std::map<std::string, Recipe>& recipes() {
   static const std::map<std::string, Recipe> table = {
-      {"roberta-large-mnli", [](TrialConfig& c) { glue_adapter(c, 3e-4, 20, 16); }},
-      {"bert-base-mnli", [](TrialConfig& c) { glue_adapter(c, 4e-4, 40, 48); }},
+      // roberta_large_mnli_expert_soup.sh → examples/text-classification/run_glue.py,
+      // models/roberta/modeling_roberta.py (consistency applied), models/expert_soup.py.
+      {"roberta-large-mnli", [](TrialConfig& c) { glue_adapter(c, 3e-4, 20, 16, 1.0); }},
+      // bert_base_mnli_expert_soup.sh → run_glue.py, models/bert/modeling_bert.py (no
+      // consistency term: BertForSequenceClassification never adds it).
+      {"bert-base-mnli", [](TrialConfig& c) { glue_adapter(c, 4e-4, 40, 48, 0.0); }},
+      // NLG/run_train_{e2e,webnlg,dart}.sh → NLG/src/gpt2_ft.py, NLG/src/optimizer.py,
+      // NLG/src/expert_soup.py, NLG/loralib/layers.py.
       {"gpt2-medium-e2e", [](TrialConfig& c) { nlg_lora(c, "e2e", 20, 2000, 0.01); }},
       {"gpt2-medium-webnlg", [](TrialConfig& c) { nlg_lora(c, "webnlg", 25, 2500, 0.01); }},
       {"gpt2-medium-dart", [](TrialConfig& c) { nlg_lora(c, "dart", 20, 2000, 0.0); }},
@@ -108,6 +118,11 @@ void TrialConfig::validate() const {
   task.validate();
   method.validate();
   train.validate();
+  if (train.expert_diagnostics == train::ExpertDiagnosticsMode::On && !peft::is_mixture(method))
+    throw ConfigError(std::string("train.expert_diagnostics: on needs a mixture (an adapter or "
+                                  "LoRA with method.experts > 1); this method is ") +
+                      peft::to_string(method.module) + " with " + std::to_string(method.experts) +
+                      " expert(s)");
   if (precision != Precision::Fp32 && device.rfind("cuda", 0) != 0)
     throw ConfigError(std::string("precision: ") + to_string(precision) +
                       " needs a CUDA device (device is '" + device + "'); CPU trains in fp32");

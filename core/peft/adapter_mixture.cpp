@@ -88,6 +88,12 @@ int64_t AdapterMixtureImpl::merged_parameter_count() const {
 }
 
 torch::Tensor AdapterMixtureImpl::forward(const torch::Tensor& x) {
+  torch::Tensor y = route_and_run(x);
+  if (!is_training() && context_->recording()) context_->record_update(y - x, x);
+  return y;
+}
+
+torch::Tensor AdapterMixtureImpl::route_and_run(const torch::Tensor& x) {
   const int64_t d = options_.hidden;
   TORCH_CHECK(x.dim() >= 1 && x.size(-1) == d, "AdapterMixture expects input [..., ", d, "], got ",
               x.sizes());

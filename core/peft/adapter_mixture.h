@@ -58,6 +58,8 @@ class AdapterMixtureImpl : public torch::nn::Module {
   torch::nn::Linear gate_{nullptr};  // "gate": d → M, no bias; learned-top1 only
 
  private:
+  torch::Tensor route_and_run(const torch::Tensor& x);
+
   std::shared_ptr<RoutingContext> context_;
   Route last_route_;
 };

@@ -60,6 +60,12 @@ int64_t LoraMixtureImpl::merged_parameter_count() const {
 }
 
 torch::Tensor LoraMixtureImpl::forward(const torch::Tensor& x) {
+  torch::Tensor update = route_and_run(x);
+  if (!is_training() && context_->recording()) context_->record_update(update, x);
+  return update;
+}
+
+torch::Tensor LoraMixtureImpl::route_and_run(const torch::Tensor& x) {
   const int64_t in = options_.in_features;
   TORCH_CHECK(x.dim() >= 1 && x.size(-1) == in, "LoraMixture expects input [..., ", in, "], got ",
               x.sizes());

@@ -36,6 +36,7 @@ struct Builder {
   torch::Device device;
   torch::Dtype dtype;
   bool training;
+  double init_std;  // the backbone's initializer_range: adapter experts draw N(0, init_std)
 
   // Device, dtype and train/eval state of the backbone it joins.
   void adopt(torch::nn::Module& module) const {
@@ -44,7 +45,9 @@ struct Builder {
   }
 
   torch::nn::AnyModule adapter(int64_t hidden) {
-    AdapterMixture m(adapter_options(options, hidden), handle.context);
+    auto adapter_init = adapter_options(options, hidden);
+    adapter_init.init_std = init_std;
+    AdapterMixture m(adapter_init, handle.context);
     adopt(*m);
     handle.adapters.push_back(m);
     return torch::nn::AnyModule(m);
@@ -123,7 +126,12 @@ PeftHandle attach_peft(models::BackboneImpl& backbone, const PeftOptions& option
   if (options.module == PeftModule::HeadOnly) return handle;
 
   const torch::Tensor first = named.is_empty() ? torch::zeros({}) : named[0].value();
-  Builder build{options, handle, first.device(), first.scalar_type(), backbone.is_training()};
+  Builder build{options,
+                handle,
+                first.device(),
+                first.scalar_type(),
+                backbone.is_training(),
+                backbone.config().initializer_range};
   if (auto* bert = dynamic_cast<models::BertModelImpl*>(&backbone)) {
     attach_bert(*bert, build);
   } else if (auto* gpt2 = dynamic_cast<models::Gpt2ModelImpl*>(&backbone)) {

@@ -86,6 +86,13 @@ void PeftOptions::validate() const {
     throw ConfigError("method.lora_dropout must be in [0, 1), got " + std::to_string(lora_dropout));
   if (load_balance < 0)
     throw ConfigError("method.load_balance must be >= 0, got " + std::to_string(load_balance));
+  // METHOD.md: routing fixed is "a single adapter of the same size"; with more experts it
+  // would create experts it never trains (and count them as trained), so it is refused.
+  if (routing == Routing::Fixed && experts > 1)
+    throw ConfigError(
+        "method.routing: fixed trains one expert, a single adapter / LoRA; set "
+        "method.experts: 1 (got " +
+        std::to_string(experts) + ")");
   if (module == PeftModule::Lora && lora_targets.empty())
     throw ConfigError("method.placement: LoRA needs at least one target linear");
   if (inference.kind == InferenceMode::Kind::Fixed) {
@@ -96,6 +103,11 @@ void PeftOptions::validate() const {
                         std::to_string(down_experts) + " and up index < " +
                         std::to_string(up_experts));
   }
+}
+
+bool is_mixture(const PeftOptions& options) {
+  return (options.module == PeftModule::Adapter || options.module == PeftModule::Lora) &&
+         options.experts > 1;
 }
 
 const char* to_string(PeftModule v) { return enum_name(kModules, v); }

@@ -52,6 +52,9 @@ struct PeftOptions {
   void validate() const;
 };
 
+// An adapter or LoRA mixture with more than one expert (what expert diagnostics need).
+bool is_mixture(const PeftOptions& options);
+
 const char* to_string(PeftModule v);
 const char* to_string(Placement v);
 const char* to_string(Share v);

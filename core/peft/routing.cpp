@@ -27,7 +27,9 @@ RoutingContext::RoutingContext(const PeftOptions& options, at::Generator generat
       experts_(options.experts),
       share_(options.share),
       load_balance_(options.load_balance),
-      generator_(std::move(generator)) {
+      generator_(std::move(generator)),
+      down_picks_(static_cast<size_t>(options.experts), 0),
+      up_picks_(static_cast<size_t>(options.experts), 0) {
   options.validate();
   if (!generator_.defined() || generator_.device().type() != torch::kCPU) {
     throw ConfigError("RoutingContext needs a CPU generator, got " +
@@ -80,6 +82,8 @@ Route RoutingContext::route(int64_t down, int64_t up, bool training, int64_t tok
   if (training) {
     r.down = draw(down);
     r.up = draw(up);
+    if (down > 1) ++down_picks_.at(static_cast<size_t>(r.down));
+    if (up > 1) ++up_picks_.at(static_cast<size_t>(r.up));
     return r;
   }
   switch (inference_.kind) {
@@ -108,6 +112,31 @@ Route RoutingContext::route(int64_t down, int64_t up, bool training, int64_t tok
           "RoutingContext::set_forced_path (see run_expert_paths)");
   }
   return r;
+}
+
+void RoutingContext::set_picks(std::vector<int64_t> down, std::vector<int64_t> up) {
+  if (static_cast<int64_t>(down.size()) != experts_ || static_cast<int64_t>(up.size()) != experts_)
+    throw InputError("expert pick counts for " + std::to_string(down.size()) + "/" +
+                     std::to_string(up.size()) + " experts, the model has " +
+                     std::to_string(experts_));
+  down_picks_ = std::move(down);
+  up_picks_ = std::move(up);
+}
+
+void RoutingContext::record_update(const torch::Tensor& update, const torch::Tensor& x) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor ratio = update.detach().to(torch::kDouble).norm() /
+                              x.detach().to(torch::kDouble).norm().clamp_min(1e-30);
+  ratio_sum_ = ratio_sum_.defined() ? ratio_sum_ + ratio : ratio;
+  ++ratio_calls_;
+}
+
+std::pair<double, int64_t> RoutingContext::take_update_ratio() {
+  const int64_t calls = ratio_calls_;
+  const double mean = calls > 0 ? ratio_sum_.item<double>() / static_cast<double>(calls) : 0.0;
+  ratio_sum_ = torch::Tensor();
+  ratio_calls_ = 0;
+  return {mean, calls};
 }
 
 void RoutingContext::add_aux_loss(const torch::Tensor& loss) {

@@ -74,6 +74,22 @@ class RoutingContext {
   // module's gate (Kind::Gate). Those two ignore the inference mode and the forced path.
   Route route(int64_t down, int64_t up, bool training, int64_t tokens, torch::Device device);
 
+  // Training draws of random routing per expert, counted per module call since training began
+  // (diagnostics; a checkpoint keeps them, see train/expert_diagnostics.h). Sized M per side; a
+  // shared side (one expert) is never drawn and stays 0.
+  const std::vector<int64_t>& down_picks() const { return down_picks_; }
+  const std::vector<int64_t>& up_picks() const { return up_picks_; }
+  // InputError when a vector's size is not M.
+  void set_picks(std::vector<int64_t> down, std::vector<int64_t> up);
+
+  // While on, every mixture forward call in evaluation mode adds ‖update‖ / ‖x‖ (its output
+  // before the residual, over its input; Frobenius norms over the call's tokens).
+  void set_recording(bool on) { recording_ = on; }
+  bool recording() const { return recording_; }
+  void record_update(const torch::Tensor& update, const torch::Tensor& x);
+  // The mean ratio over the calls recorded since the last take and their count; resets.
+  std::pair<double, int64_t> take_update_ratio();
+
   // learned-top1: each gate adds load_balance · M · Σ f_i P_i here during forward.
   void add_aux_loss(const torch::Tensor& loss);
   // The sum added since the last call (a 0-dim tensor), or an undefined tensor if none; resets.
@@ -90,6 +106,11 @@ class RoutingContext {
   at::Generator generator_;
   std::optional<ExpertPath> forced_path_;
   torch::Tensor aux_loss_;
+  std::vector<int64_t> down_picks_;
+  std::vector<int64_t> up_picks_;
+  bool recording_ = false;
+  torch::Tensor ratio_sum_;  // 0-dim float64 on the modules' device (no host sync per call)
+  int64_t ratio_calls_ = 0;
 };
 
 // Runs `forward` once per expert path (expert_paths(options)) with that path forced, then

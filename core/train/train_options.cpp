@@ -40,6 +40,23 @@ OptimizerKind parse_optimizer(const std::string& text) {
                     "' (expected adamw or adamw-lora)");
 }
 
+const char* to_string(ExpertDiagnosticsMode mode) {
+  switch (mode) {
+    case ExpertDiagnosticsMode::Auto: return "auto";
+    case ExpertDiagnosticsMode::On: return "on";
+    case ExpertDiagnosticsMode::Off: return "off";
+  }
+  return "?";
+}
+
+ExpertDiagnosticsMode parse_expert_diagnostics(const std::string& text) {
+  if (text == "auto") return ExpertDiagnosticsMode::Auto;
+  if (text == "on") return ExpertDiagnosticsMode::On;
+  if (text == "off") return ExpertDiagnosticsMode::Off;
+  throw ConfigError("train.expert_diagnostics: unknown value '" + text +
+                    "' (expected one of auto, on, off)");
+}
+
 void TrainOptions::validate() const {
   require(epochs >= 1, "epochs", ">= 1", static_cast<double>(epochs));
   require(batch_size >= 1, "batch_size", ">= 1", static_cast<double>(batch_size));
@@ -58,6 +75,10 @@ void TrainOptions::validate() const {
   require(adam_beta1 >= 0 && adam_beta1 < 1, "adam_beta1", "in [0, 1)", adam_beta1);
   require(adam_beta2 >= 0 && adam_beta2 < 1, "adam_beta2", "in [0, 1)", adam_beta2);
   require(adam_eps > 0, "adam_eps", "> 0", adam_eps);
+  require(early_stopping.patience >= 0, "early_stopping.patience", ">= 1 (0 = off)",
+          static_cast<double>(early_stopping.patience));
+  require(early_stopping.min_delta >= 0, "early_stopping.min_delta", ">= 0",
+          early_stopping.min_delta);
 }
 
 }  // namespace adamix::train

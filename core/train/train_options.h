@@ -25,6 +25,23 @@ const char* to_string(OptimizerKind kind);  // "adamw" | "adamw-lora"
 // ConfigError naming the value and the choices for anything else.
 OptimizerKind parse_optimizer(const std::string& text);
 
+// Per-expert diagnostics with every evaluation (expert_diagnostics.h): auto = for mixtures
+// (M > 1) only; on = required (a config without a mixture is refused); off = never.
+enum class ExpertDiagnosticsMode { Auto, On, Off };
+
+const char* to_string(ExpertDiagnosticsMode mode);  // "auto" | "on" | "off"
+// ConfigError naming train.expert_diagnostics and the choices for anything else.
+ExpertDiagnosticsMode parse_expert_diagnostics(const std::string& text);
+
+// train.early_stopping: stop when `metric` (empty = the main metric) has not improved by more
+// than min_delta (lower is better for loss, perplexity and ter) over `patience` evaluations in a
+// row. patience 0 = off.
+struct EarlyStopping {
+  int64_t patience = 0;
+  double min_delta = 0.0;
+  std::string metric;
+};
+
 struct TrainOptions {
   int64_t epochs = 20;
   int64_t batch_size = 64;
@@ -46,6 +63,8 @@ struct TrainOptions {
   double adam_beta2 = 0.999;
   double adam_eps = 1e-8;
   OptimizerKind optimizer = OptimizerKind::AdamW;
+  EarlyStopping early_stopping;
+  ExpertDiagnosticsMode expert_diagnostics = ExpertDiagnosticsMode::Auto;
 
   // ConfigError naming the `train.` field for values out of range.
   void validate() const;

@@ -86,9 +86,9 @@ StepReport Trainer::train_step(const std::vector<int64_t>& order, int64_t micro_
 
 bool Trainer::run() {
   for (auto* o : observers_) o->on_start(state_, total_steps_);
-  while (state_.step < total_steps_) {
+  while (state_.step < total_steps_ && !state_.stopped_early) {
     const auto order = epoch_order(objective_.train_size(), options_.seed, state_.epoch);
-    while (state_.step < total_steps_) {
+    while (state_.step < total_steps_ && !state_.stopped_early) {
       const int64_t group =
           std::min(options_.grad_accum, batches_per_epoch_ - state_.batch_in_epoch);
       const auto report = train_step(order, group);
@@ -135,12 +135,16 @@ EvalResult Trainer::evaluate() {
   EvalResult result;
   result.step = state_.step;
   result.epoch = state_.epoch;
+  if (probe_) probe_->before_evaluation();
   result.metrics = objective_.evaluate(state_.evaluations).metrics;
+  if (probe_)
+    for (const auto& [name, value] : probe_->measure()) result.metrics[name] = value;
   result.main_metric = main_metric();
   const auto main = result.metrics.find(result.main_metric);
   if (main == result.metrics.end())
     throw Error("the evaluation has no main metric " + result.main_metric);
   result.main_score = main->second;
+  watch_plateau(result);
   ++state_.evaluations;
   if (result.main_score > state_.best_score) {
     state_.best_score = result.main_score;
@@ -148,6 +152,42 @@ EvalResult Trainer::evaluate() {
     result.is_best = true;
   }
   return result;
+}
+
+namespace {
+
+bool lower_is_better(const std::string& metric) {
+  const auto slash = metric.rfind('/');
+  const std::string name = slash == std::string::npos ? metric : metric.substr(slash + 1);
+  return name == "loss" || name == "perplexity" || name == "ter" || name == "ter_mean";
+}
+
+}  // namespace
+
+void Trainer::watch_plateau(EvalResult& result) {
+  const auto& stopping = options_.early_stopping;
+  const std::string metric = stopping.metric.empty() ? result.main_metric : stopping.metric;
+  const auto it = result.metrics.find(metric);
+  if (it == result.metrics.end()) {
+    std::string have;
+    for (const auto& [name, value] : result.metrics)
+      if (name.rfind("train/", 0) != 0 && name.rfind("expert/", 0) != 0)
+        have += (have.empty() ? "" : ", ") + name;
+    throw ConfigError("train.early_stopping.metric: the evaluation has no '" + metric +
+                      "' (it has " + have + ")");
+  }
+  const double score = lower_is_better(metric) ? -it->second : it->second;
+  if (score > state_.plateau_best + stopping.min_delta) {
+    state_.plateau_best = score;
+    state_.stale_evaluations = 0;
+  } else {
+    ++state_.stale_evaluations;
+  }
+  if (stopping.patience > 0 && state_.stale_evaluations >= stopping.patience &&
+      state_.step < total_steps_) {
+    state_.stopped_early = true;
+    result.metrics["train/early_stopped"] = 1.0;
+  }
 }
 
 TrainerSnapshot Trainer::snapshot() {
@@ -160,6 +200,7 @@ TrainerSnapshot Trainer::snapshot() {
     snap.generators[name] = generator_state(generator);
   auto dropout = dropout_generator();
   snap.generators["dropout"] = generator_state(dropout);
+  if (probe_) snap.counters = probe_->counters();
   return snap;
 }
 
@@ -173,6 +214,7 @@ void Trainer::restore(const TrainerSnapshot& snap) {
       throw IoError("checkpoint has no " + name + " generator state");
   for (auto& [name, generator] : generators)
     set_generator_state(generator, snap.generators.at(name), name);
+  if (probe_) probe_->set_counters(snap.counters);
   state_ = snap.state;
 }
 

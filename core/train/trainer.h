@@ -36,6 +36,13 @@ struct TrainingState {
   int64_t evaluations = 0;
   double best_score = -std::numeric_limits<double>::infinity();
   int64_t best_step = -1;
+  // Early stopping (TrainOptions::early_stopping; tracked always, so a report can tell a trial
+  // still improving at its last step): the watched metric's best value so far, as a score
+  // (higher is better; lower-is-better metrics negated), evaluations since it last improved by
+  // more than min_delta, and whether the trial stopped on them.
+  double plateau_best = -std::numeric_limits<double>::infinity();
+  int64_t stale_evaluations = 0;
+  bool stopped_early = false;
 };
 
 struct EvalResult {
@@ -69,11 +76,24 @@ class TrainerObserver {
   virtual bool stop_requested() { return false; }
 };
 
+// Numbers about the model logged with every evaluation (its metrics gain them), and the integer
+// state a checkpoint keeps for them: per-expert diagnostics (expert_diagnostics.h).
+class EvaluationProbe {
+ public:
+  virtual ~EvaluationProbe() = default;
+  virtual void before_evaluation() {}
+  virtual std::map<std::string, double> measure() = 0;
+  virtual std::map<std::string, int64_t> counters() const { return {}; }
+  // Missing names start from 0 (a checkpoint written without the probe).
+  virtual void set_counters(const std::map<std::string, int64_t>& /*counters*/) {}
+};
+
 struct TrainerSnapshot {
   TrainingState state;
   NamedTensors params;  // trainable, CPU copies
   std::vector<std::pair<std::string, AdamState>> adam;
   std::map<std::string, std::vector<uint8_t>> generators;  // "dropout" + the objective's
+  std::map<std::string, int64_t> counters;                 // the probe's (EvaluationProbe)
 };
 
 class Trainer {
@@ -87,9 +107,13 @@ class Trainer {
           const TrainOptions& options);
 
   void add_observer(TrainerObserver* observer) { observers_.push_back(observer); }
+  // Measured after every evaluation pass, into its metrics; kept by pointer (may be null).
+  void set_probe(EvaluationProbe* probe) { probe_ = probe; }
   TrainerSnapshot snapshot();
+  // Set the probe (set_probe) first: its counters are restored too.
   void restore(const TrainerSnapshot& snapshot);
-  // Runs until every step is done or an observer asks to stop. Returns true when finished.
+  // Runs until every step is done, early stopping ends it (both: finished, true), or an observer
+  // asks to stop (false). The evaluation that stops early carries train/early_stopped = 1.
   bool run();
   // One evaluation pass (Objective::evaluate), which also tracks the best main score.
   EvalResult evaluate();
@@ -105,6 +129,8 @@ class Trainer {
   StepReport train_step(const std::vector<int64_t>& order, int64_t micro_batches);
   bool after_step(const StepReport& report, bool epoch_end);
   void checkpoint(bool is_best);
+  // Early stopping's bookkeeping after an evaluation (TrainingState::plateau_best, ...).
+  void watch_plateau(EvalResult& result);
 
   std::unique_ptr<Objective> owned_objective_;  // set by the classification constructor
   Objective& objective_;
@@ -115,6 +141,7 @@ class Trainer {
   std::unique_ptr<torch::optim::AdamW> optimizer_;
   TrainingState state_;
   std::vector<TrainerObserver*> observers_;
+  EvaluationProbe* probe_ = nullptr;
 };
 
 }  // namespace adamix::train

@@ -16,7 +16,7 @@ using Leaves = std::vector<std::pair<std::string, std::string>>;
 // Every leaf of the resolved config, in to_yaml's order.
 Leaves leaves(const FakeTrial& t) {
   const bool lora = t.module == "lora";
-  return {
+  Leaves out = {
       {"model", "models/tiny"},
       {"task.name", t.task},
       {"task.dir", "data/" + t.task},
@@ -40,6 +40,9 @@ Leaves leaves(const FakeTrial& t) {
       {"device", "cpu"},
       {"precision", "fp32"},
   };
+  if (!t.early_stopping.empty())
+    out.insert(out.begin() + 20, {"train.early_stopping", t.early_stopping});
+  return out;
 }
 
 // "key=value ..." against the base (AdaMix adapter r=16 M=4 on mrpc, seed 1), as

@@ -28,6 +28,7 @@ struct FakeTrial {
   // One evaluation per entry: step -> {"dev/accuracy": 0.8, "dev/f1": 0.9}; the step's epoch
   // is step / 10.
   std::map<int64_t, std::map<std::string, double>> evals;
+  std::string early_stopping;  // train.early_stopping's flow map, e.g. "{patience: 2}"; "" = none
   bool facts = true;
   int64_t params_trainable = 49920, params_merged = 13056;
   std::string backbone_sha256 = "abababababababababababababababababababababababababababababababab";

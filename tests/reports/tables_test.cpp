@@ -336,3 +336,87 @@ TEST_F(TablesTest, FinishedSweepIsNotPartial) {
 
 }  // namespace
 }  // namespace adamix::reports
+
+namespace adamix::reports {
+namespace {
+
+TEST_F(TablesTest, ConvergenceIsMarkedAndExpertDiagnosticsGetATable) {
+  using Evals = std::map<int64_t, std::map<std::string, double>>;
+  std::vector<test_util::FakeTrial> trials;
+  const auto add = [&](const std::string& id, int experts, int seed, Evals evals,
+                       const std::string& early_stopping = "") {
+    test_util::FakeTrial t;
+    t.id = id, t.experts = experts, t.seed = seed, t.evals = std::move(evals);
+    t.early_stopping = early_stopping;
+    trials.push_back(t);
+  };
+  const auto diagnostics = [](double low, double cosine) {
+    return std::map<std::string, double>{{"dev/accuracy", 0.7},
+                                         {"expert/picks_down_0", low},
+                                         {"expert/picks_down_1", 1.0 - low},
+                                         {"expert/delta_down_0", 0.2},
+                                         {"expert/delta_down_1", 0.4},
+                                         {"expert/delta_up_0", 0.5},
+                                         {"expert/cosine_down", cosine},
+                                         {"expert/update_ratio", 0.01}};
+  };
+  // Still improving at its last evaluation: not converged (3 evaluations of patience by default).
+  add("m1", 2, 1,
+      {{5, {{"dev/accuracy", 0.4}}},
+       {10, {{"dev/accuracy", 0.5}}},
+       {20, {{"dev/accuracy", 0.6}}},
+       {30, diagnostics(0.4, 0.2)}});
+  // Too few evaluations to show a plateau: not judged.
+  add("f1", 1, 2, {{10, {{"dev/accuracy", 0.5}}}, {20, {{"dev/accuracy", 0.6}}}});
+  // Plateaued for 3 evaluations: converged.
+  auto plateau = diagnostics(0.5, 0.4);
+  plateau["dev/accuracy"] = 0.69;
+  add("m2", 2, 2,
+      {{10, {{"dev/accuracy", 0.7}}},
+       {20, {{"dev/accuracy", 0.7}}},
+       {30, {{"dev/accuracy", 0.68}}},
+       {40, plateau}});
+  // Early stopping ended it at step 20 (the trainer's marker).
+  add("s1", 1, 1,
+      {{10, {{"dev/accuracy", 0.8}}}, {20, {{"dev/accuracy", 0.8}, {"train/early_stopped", 1.0}}}},
+      "{patience: 1, min_delta: 0}");
+  write_run(dir_, trials);
+  const auto data = load_run(dir_);
+  ASSERT_TRUE(data.trials[0].ending);
+  EXPECT_FALSE(data.trials[0].ending->converged);
+  EXPECT_TRUE(data.trials[0].ending->judged);
+  EXPECT_EQ(data.trials[0].ending->stop_step, 30);
+  EXPECT_FALSE(data.trials[1].ending->judged);
+  EXPECT_TRUE(data.trials[2].ending->converged);
+  EXPECT_EQ(data.trials[2].ending->stale_evaluations, 3);
+  EXPECT_TRUE(data.trials[3].ending->stopped_early);
+  EXPECT_TRUE(data.trials[3].ending->converged);
+  EXPECT_EQ(data.trials[3].ending->patience, 1);
+  EXPECT_EQ(data.trials[3].ending->stop_step, 20);
+
+  const auto tables = report_tables(data);
+  const auto& main = find_table(tables, "main");
+  // The M = 2 row pools a converged and a not converged seed, and says so.
+  std::string notes;
+  for (const auto& row : main.rows) notes += cell_notes(row.cells[1]) + ";";
+  EXPECT_NE(notes.find("(1 not converged)"), std::string::npos) << notes;
+
+  const auto& table = find_table(tables, "expert-diagnostics");
+  EXPECT_EQ(table.kind, TableKind::Diagnostics);
+  ASSERT_EQ(table.rows.size(), 1u);  // only the mixture logged diagnostics
+  std::map<std::string, const Cell*> cells;
+  for (size_t c = 0; c < table.columns.size(); ++c)
+    cells[table.columns[c].name] = &table.rows[0].cells[c];
+  EXPECT_NEAR(cells.at("Picks min %")->mean, 0.45, 1e-12);  // seeds: 0.4 and 0.5
+  EXPECT_NEAR(cells.at("Picks max %")->mean, 0.55, 1e-12);
+  EXPECT_NEAR(cells.at("|\xCE\x94| down")->mean, 0.3, 1e-12);
+  EXPECT_NEAR(cells.at("|\xCE\x94| up")->mean, 0.5, 1e-12);
+  EXPECT_NEAR(cells.at("cos down")->mean, 0.3, 1e-12);
+  EXPECT_TRUE(cells.at("cos down")->has_sd);
+  EXPECT_EQ(cells.at("cos up")->state, CellState::Missing);  // a shared side
+  EXPECT_EQ(cells.at("Converged")->text, "1/2");
+  EXPECT_EQ(cells.at("Steps")->text, "30-40");
+}
+
+}  // namespace
+}  // namespace adamix::reports

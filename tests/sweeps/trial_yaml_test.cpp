@@ -92,11 +92,18 @@ TEST(TrialYaml, RecipesFillDefaultsAndKeysOverrideThem) {
   EXPECT_EQ(c.method.size, 48);
   EXPECT_EQ(c.train.epochs, 40);
   EXPECT_DOUBLE_EQ(c.train.lr, 4e-4);
+  // The reference's BertForSequenceClassification never adds the consistency term.
+  EXPECT_DOUBLE_EQ(c.method.consistency, 0.0);
+  EXPECT_NE(to_yaml(c).find("consistency: 0"), std::string::npos) << to_yaml(c);
+  c = parse_trial_yaml(
+      "recipe: bert-base-mnli\nmodel: m\ntask: {dir: d}\nmethod: {consistency: 1}\n", "t.yaml");
+  EXPECT_DOUBLE_EQ(c.method.consistency, 1.0);  // the ablation stays one key away
   c = parse_trial_yaml("recipe: roberta-large-mnli\nmodel: m\ntask: {dir: d}\ntrain: {epochs: 2}\n",
                        "t.yaml");
   EXPECT_EQ(c.train.epochs, 2);
   EXPECT_EQ(c.method.size, 16);
   EXPECT_DOUBLE_EQ(c.train.lr, 3e-4);
+  EXPECT_DOUBLE_EQ(c.method.consistency, 1.0);
   c = parse_trial_yaml("recipe: gpt2-medium-e2e\nmodel: m\n", "t.yaml");
   EXPECT_EQ(c.method.module, peft::PeftModule::Lora);
   EXPECT_EQ(c.method.size, 4);
@@ -135,6 +142,19 @@ TEST(TrialYaml, NlgSwitchesRoundTripAndStayOutOfOlderIds) {
   EXPECT_THROW(c.task.validate(), ConfigError);
   c = parse_trial_yaml("model: m\ntask: {name: rte, dir: d, generate_every: 3}\n", "t.yaml");
   EXPECT_THROW(c.validate(), ConfigError);
+}
+
+TEST(TrialYaml, FixedRoutingIsOneExpert) {
+  try {
+    parse_trial_yaml("model: m\ntask: {name: rte, dir: d}\nmethod: {routing: fixed, experts: 4}\n",
+                     "t.yaml")
+        .validate();
+    FAIL() << "routing fixed with 4 experts was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("method.routing"), std::string::npos) << e.what();
+  }
+  const auto c = parse_trial_yaml("model: m\nmethod: {routing: fixed, experts: 1}\n", "t.yaml");
+  EXPECT_NO_THROW(c.method.validate());
 }
 
 TEST(TrialYaml, ErrorsNameTheKeyAndLine) {

@@ -155,6 +155,69 @@ TEST_F(TrialTest, SigtermCheckpointsAndExits143) {
             io::read_file(work_ / "stopped" / "metrics.jsonl"));
 }
 
+TEST_F(TrialTest, MixturesLogExpertDiagnosticsWithEveryEvaluation) {
+  for (const char* method :
+       {"{module: adapter, size: 8, experts: 4}", "{module: lora, experts: 2}"}) {
+    const auto c = config("diag", method, "{epochs: 2, batch_size: 16, lr: 1.0e-3, eval_every: 5}");
+    const auto out = work_ / ("diag-" + std::to_string(std::string(method).size()));
+    ASSERT_EQ(train(c, out).exit_code, 0);
+    int evaluations = 0;
+    std::istringstream rows(io::read_file(out / "metrics.jsonl"));
+    for (std::string row; std::getline(rows, row);) {
+      if (row.find("\"dev/accuracy\"") == std::string::npos) continue;
+      ++evaluations;
+      for (const char* key : {"expert/picks_down_0", "expert/picks_down_1", "expert/delta_down_1",
+                              "expert/delta_up_0", "expert/cosine_down", "expert/update_ratio"})
+        EXPECT_NE(row.find(key), std::string::npos) << method << ": " << key << " in " << row;
+    }
+    EXPECT_GE(evaluations, 2) << method;
+  }
+  // A single adapter has none; asking for them anyway is one line naming the key.
+  const auto single = config("single", "{module: adapter, experts: 1}",
+                             "{epochs: 1, batch_size: 16, expert_diagnostics: on}");
+  const auto r = train(single, work_ / "single");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("train.expert_diagnostics"), std::string::npos) << r.err;
+}
+
+TEST_F(TrialTest, EarlyStoppingEndsATrialAndResumesIntoTheSameStop) {
+  // lr 1e-7: the dev accuracy cannot move, so patience 2 stops after the third evaluation.
+  const auto c = config("early", "{module: adapter, size: 8, experts: 2}",
+                        "{epochs: 20, batch_size: 16, lr: 1.0e-7, eval_every: 4, "
+                        "early_stopping: {patience: 2}}");
+  const auto whole = train(c, work_ / "early");
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const auto log = io::read_file(work_ / "early" / "log.txt");
+  EXPECT_NE(log.find("early stopping: no improvement of dev/accuracy in 2 evaluations; stopped at "
+                     "step 12 of"),
+            std::string::npos)
+      << log;
+  const auto metrics = io::read_file(work_ / "early" / "metrics.jsonl");
+  EXPECT_NE(metrics.find("\"train/early_stopped\":1.0"), std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find("\"step\":13"), std::string::npos);  // nothing after the stop
+  // Killed after the first evaluation's checkpoint, resumed: the same stop, the same rows.
+  EXPECT_EQ(run_and_signal(c, work_ / "early-killed", SIGKILL, "checkpoint at step 4"),
+            128 + SIGKILL);
+  ASSERT_EQ(train(c, work_ / "early-killed").exit_code, 0);
+  EXPECT_EQ(io::read_file(work_ / "early-killed" / "metrics.jsonl"), metrics);
+  // Run again when finished: nothing added.
+  ASSERT_EQ(train(c, work_ / "early").exit_code, 0);
+  EXPECT_EQ(io::read_file(work_ / "early" / "metrics.jsonl"), metrics);
+  // Bad input: patience below 1, a metric the task does not report.
+  auto bad = train(config("p0", "{module: adapter}", "{epochs: 1, early_stopping: {patience: 0}}"),
+                   work_ / "p0");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(count_lines(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("train.early_stopping.patience"), std::string::npos) << bad.err;
+  bad = train(config("f1", "{module: adapter}",
+                     "{epochs: 1, early_stopping: {patience: 2, metric: dev/bleu}}"),
+              work_ / "f1");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(count_lines(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("train.early_stopping.metric"), std::string::npos) << bad.err;
+}
+
 TEST_F(TrialTest, RefusesAFolderOfAnotherTrial) {
   const auto a = config("a", "{module: adapter}", "{epochs: 1, batch_size: 16}");
   const auto b = config("b", "{module: adapter}", "{epochs: 1, batch_size: 32}");

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "core/error.h"
 #include "peft_test_helpers.h"
 
 namespace adamix::peft {
@@ -123,18 +124,30 @@ TEST(AdapterMixture, RandomTokenDrawsAPairPerToken) {
   }
 }
 
-TEST(AdapterMixture, FixedRoutingAlwaysUsesExpertZero) {
-  Fixture f = make(Share::None, "merged", Routing::Fixed);
-  f.adapter->train();
-  for (int call = 0; call < 5; ++call) {
-    const torch::Tensor y = f.adapter(f.x);
-    EXPECT_LT(max_diff(y, adapter_pair(*f.adapter, f.x, 0, 0)), kTight);
+TEST(AdapterMixture, FixedRoutingIsASingleAdapter) {
+  // With more experts it would create experts it never trains: refused, naming the key.
+  PeftOptions o;
+  o.routing = Routing::Fixed;
+  o.experts = 3;
+  try {
+    o.validate();
+    FAIL() << "routing fixed with 3 experts was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("method.routing"), std::string::npos) << e.what();
   }
-  // Evaluation too: only expert (0, 0) was trained, whatever the inference mode says.
-  f.adapter->eval();
-  EXPECT_LT(max_diff(f.adapter(f.x), adapter_pair(*f.adapter, f.x, 0, 0)), kTight);
-  f.context->set_forced_path(ExpertPath{2, 2});
-  EXPECT_LT(max_diff(f.adapter(f.x), adapter_pair(*f.adapter, f.x, 0, 0)), kTight);
+  o.experts = 1;
+  o.share = Share::None;
+  o.inference = InferenceMode::parse("merged");
+  auto context = make_context(o, 1);
+  AdapterMixture adapter(adapter_options(o, 6), context);
+  adapter->to(torch::kDouble);
+  testing::randomize(*adapter, 101, 0.5);
+  const torch::Tensor x = at::randn({2, 5, 6}, testing::generator(201), torch::kDouble);
+  adapter->train();
+  const torch::Tensor y = adapter(x);
+  EXPECT_LT(max_diff(y, adapter_pair(*adapter, x, 0, 0)), kTight);
+  adapter->eval();
+  EXPECT_LT(max_diff(adapter(x), y), kTight);
 }
 
 TEST(AdapterMixture, InitialisationIndependentOrIdentical) {

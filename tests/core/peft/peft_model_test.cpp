@@ -64,6 +64,20 @@ TEST(AttachPeft, BertAdapterNamesMatchDesign) {
   EXPECT_TRUE(peft.loras.empty());
 }
 
+TEST(AttachPeft, AdapterExpertsDrawFromTheBackbonesInitializerRange) {
+  auto config = tiny_backbone("bert")->config();
+  config.initializer_range = 0.2;  // the reference: N(0, config.initializer_range), not 0.02
+  auto backbone = models::create_backbone(config);
+  PeftOptions o = adapter_method(Placement::Ffn);
+  o.size = 16;
+  PeftHandle peft = attach_peft(*backbone, o, testing::generator(1));
+  for (const auto& adapter : peft.adapters) {
+    EXPECT_NEAR(adapter->down_->weight_.std().item<double>(), 0.2, 0.02);
+    EXPECT_NEAR(adapter->up_->weight_.std().item<double>(), 0.2, 0.03);
+    EXPECT_EQ(adapter->down_->bias_.abs().max().item<double>(), 0.0);
+  }
+}
+
 TEST(AttachPeft, LoraNamesMatchDesignForRobertaAndGpt2) {
   auto roberta = tiny_backbone("roberta");
   PeftHandle r = attach_peft(*roberta, lora_method({"query", "value"}), testing::generator(1));
