@@ -172,7 +172,9 @@ std::vector<TaskColumns> task_columns(const RunData& data) {
     if (t.facts) add_unique(metrics, t.facts->main_metric);
     if (t.best) {
       add_unique(metrics, t.best->main_metric);
-      for (const auto& entry : t.best->metrics) extra[t.task].insert(entry.first);
+      // Per-expert diagnostics describe the model, not the task: their own table, no columns.
+      for (const auto& entry : t.best->metrics)
+        if (entry.first.rfind("expert/", 0) != 0) extra[t.task].insert(entry.first);
     }
   }
   std::vector<TaskColumns> columns;

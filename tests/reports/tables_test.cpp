@@ -396,6 +396,9 @@ TEST_F(TablesTest, ConvergenceIsMarkedAndExpertDiagnosticsGetATable) {
 
   const auto tables = report_tables(data);
   const auto& main = find_table(tables, "main");
+  for (const auto& column : main.columns)  // diagnostics are no score columns
+    EXPECT_EQ(column.metric.find("expert/"), std::string::npos) << column.metric;
+  EXPECT_EQ(main.columns.size(), 6u);  // Method, MRPC Acc and F1, the two params, seeds
   // The M = 2 row pools a converged and a not converged seed, and says so.
   std::string notes;
   for (const auto& row : main.rows) notes += cell_notes(row.cells[1]) + ";";
