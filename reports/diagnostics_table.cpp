@@ -2,6 +2,7 @@
 // (core/train/expert_diagnostics.h writes them), one row per method and task (tables.h).
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 
@@ -72,6 +73,40 @@ const std::vector<DiagnosticColumn>& diagnostic_columns() {
   return columns;
 }
 
+// The main metric under inference mode `mode` ("merged", "ensemble", "random-batch"), as
+// train.eval_paths logs it ("dev@ensemble/accuracy"), or without the suffix when it is the
+// trial's configured mode; NaN when absent.
+double mode_score(const TrialData& t, const std::string& mode) {
+  const std::string main = t.best ? t.best->main_metric : "";
+  const auto slash = main.find('/');
+  if (slash == std::string::npos) return NAN;
+  const std::string key = main.substr(0, slash) + "@" + mode + main.substr(slash);
+  if (const auto it = t.last_metrics.find(key); it != t.last_metrics.end()) return it->second;
+  if (t.value("method.inference") == mode)
+    if (const auto it = t.last_metrics.find(main); it != t.last_metrics.end()) return it->second;
+  return NAN;
+}
+
+// The best and worst single expert path's main metric ("dev@fixed:I,J/..."); NaN without.
+double path_score(const TrialData& t, bool best) {
+  const std::string main = t.best ? t.best->main_metric : "";
+  const auto slash = main.find('/');
+  if (slash == std::string::npos) return NAN;
+  const std::string prefix = main.substr(0, slash) + "@fixed:", suffix = main.substr(slash);
+  std::vector<double> values;
+  for (const auto& [key, value] : t.last_metrics)
+    if (key.rfind(prefix, 0) == 0 && key.size() > suffix.size() &&
+        key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0)
+      values.push_back(value);
+  return best ? max_of(values) : min_of(values);
+}
+
+bool has_paths(const Trials& trials) {
+  for (const auto* t : trials)
+    if (std::isfinite(path_score(*t, true))) return true;
+  return false;
+}
+
 bool has_diagnostics(const TrialData& t) { return t.last_metrics.count("expert/delta_down_0") > 0; }
 
 // "2/3": the done trials that converged (stopped early or plateaued) of those with an ending.
@@ -136,6 +171,22 @@ std::optional<Table> expert_diagnostics_table(const RunData& data) {
   table.columns.push_back({ColumnKind::Text, "", "Task", "", "", {}, {}});
   for (const auto& column : diagnostic_columns())
     table.columns.push_back({ColumnKind::Score, "", column.name, "", "", {}, column.format});
+  // train.eval_paths: the main metric of the same model under each inference mode.
+  using ModeScore = std::function<double(const TrialData&)>;
+  std::vector<std::pair<const char*, ModeScore>> modes;
+  if (has_paths(all)) {
+    modes = {{"Merged", [](const TrialData& t) { return mode_score(t, "merged"); }},
+             {"Ensemble", [](const TrialData& t) { return mode_score(t, "ensemble"); }},
+             {"Random-batch", [](const TrialData& t) { return mode_score(t, "random-batch"); }},
+             {"Best path", [](const TrialData& t) { return path_score(t, true); }},
+             {"Worst path", [](const TrialData& t) { return path_score(t, false); }}};
+    table.caption +=
+        " Merged ... Worst path: the main dev metric \xC3\x97"
+        "100 of the same model at its last evaluation under each inference mode "
+        "(train.eval_paths), a path being one fixed expert pair.";
+  }
+  for (const auto& [name, score] : modes)
+    table.columns.push_back({ColumnKind::Score, "", name, "", "", {}, MetricFormat{}});
   for (const char* name : {"Converged", "Steps", "Seeds"})
     table.columns.push_back({ColumnKind::Text, "", name, "", "", {}, {}});
   for (size_t g = 0; g < order.size(); ++g) {
@@ -148,6 +199,12 @@ std::optional<Table> expert_diagnostics_table(const RunData& data) {
       for (const auto* t : trials)
         if (t->status == storage::TrialStatus::Done)
           values.push_back(column.measure(t->last_metrics));
+      row.cells.push_back(mean_cell(values));
+    }
+    for (const auto& [name, score] : modes) {
+      std::vector<double> values;
+      for (const auto* t : trials)
+        if (t->status == storage::TrialStatus::Done) values.push_back(score(*t));
       row.cells.push_back(mean_cell(values));
     }
     row.cells.push_back(Cell::label(converged_text(trials)));

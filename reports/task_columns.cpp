@@ -172,9 +172,11 @@ std::vector<TaskColumns> task_columns(const RunData& data) {
     if (t.facts) add_unique(metrics, t.facts->main_metric);
     if (t.best) {
       add_unique(metrics, t.best->main_metric);
-      // Per-expert diagnostics describe the model, not the task: their own table, no columns.
+      // Per-expert diagnostics and the other inference modes' scores (train.eval_paths) describe
+      // the model, not the task: the diagnostics table, no columns here.
       for (const auto& entry : t.best->metrics)
-        if (entry.first.rfind("expert/", 0) != 0) extra[t.task].insert(entry.first);
+        if (entry.first.rfind("expert/", 0) != 0 && entry.first.find('@') == std::string::npos)
+          extra[t.task].insert(entry.first);
     }
   }
   std::vector<TaskColumns> columns;

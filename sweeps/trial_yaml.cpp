@@ -80,7 +80,8 @@ void read_train(const YamlReader& r, const YAML::Node& node, train::TrainOptions
       {"epochs",       "batch_size",      "lr",         "weight_decay",     "warmup_ratio",
        "warmup_steps", "max_grad_norm",   "eval_every", "checkpoint_every", "seed",
        "grad_accum",   "label_smoothing", "max_steps",  "adam_beta1",       "adam_beta2",
-       "adam_eps",     "lr_schedule",     "optimizer",  "early_stopping",   "expert_diagnostics"});
+       "adam_eps",     "lr_schedule",     "optimizer",  "early_stopping",   "expert_diagnostics",
+       "eval_paths"});
   const auto integer = [&](const char* key, int64_t& field) {
     if (node[key]) field = r.integer(node[key], std::string("train.") + key);
   };
@@ -123,6 +124,11 @@ void read_train(const YamlReader& r, const YAML::Node& node, train::TrainOptions
   if (const auto n = node["expert_diagnostics"])
     t.expert_diagnostics = r.with_line(
         n, [&] { return train::parse_expert_diagnostics(r.text(n, "train.expert_diagnostics")); });
+  if (const auto n = node["eval_paths"]) {
+    const std::string text = r.text(n, "train.eval_paths");
+    if (text != "true" && text != "false") r.fail(n, "train.eval_paths", "expected true or false");
+    t.eval_paths = text == "true";
+  }
   if (const auto n = node["early_stopping"]) {
     r.only_keys(n, "train.early_stopping", {"patience", "min_delta", "metric"});
     if (!n["patience"]) r.fail(n, "train.early_stopping.patience", "required (evaluations >= 1)");
@@ -179,6 +185,7 @@ void write_train_options(YAML::Emitter& out, const train::TrainOptions& t) {
       out << YAML::Key << "metric" << YAML::Value << t.early_stopping.metric;
     out << YAML::EndMap;
   }
+  if (t.eval_paths) out << YAML::Key << "eval_paths" << YAML::Value << true;
   if (t.expert_diagnostics != train::ExpertDiagnosticsMode::Auto)
     out << YAML::Key << "expert_diagnostics" << YAML::Value
         << train::to_string(t.expert_diagnostics);

@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 
+#include "core/data/task_spec.h"
 #include "core/error.h"
 
 namespace adamix::config {
@@ -118,6 +119,10 @@ void TrialConfig::validate() const {
   task.validate();
   method.validate();
   train.validate();
+  if (train.eval_paths && (!peft::is_mixture(method) || data::is_nlg_task(task.name)))
+    throw ConfigError(
+        "train.eval_paths: scores a classification mixture's expert paths (an adapter or LoRA "
+        "with method.experts > 1 on a classification task)");
   if (train.expert_diagnostics == train::ExpertDiagnosticsMode::On && !peft::is_mixture(method))
     throw ConfigError(std::string("train.expert_diagnostics: on needs a mixture (an adapter or "
                                   "LoRA with method.experts > 1); this method is ") +

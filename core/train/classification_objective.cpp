@@ -16,6 +16,7 @@ ClassificationObjective::ClassificationObjective(TaskModel& model,
       train_(train),
       eval_(eval),
       metric_spec_(std::move(metric_spec)),
+      eval_paths_(options.eval_paths && peft::is_mixture(model.peft().options)),
       batch_size_(options.batch_size),
       label_smoothing_(options.label_smoothing),
       seed_(options.seed) {
@@ -49,33 +50,62 @@ StepLoss ClassificationObjective::loss(const std::vector<int64_t>& rows) {
   return step;
 }
 
+std::map<std::string, double> ClassificationObjective::score_split(
+    const data::TokenizedSplit& split) {
+  std::vector<int64_t> predicted;
+  std::vector<double> values;
+  const auto n = split.size();
+  for (int64_t begin = 0; begin < n; begin += batch_size_) {
+    std::vector<int64_t> rows;
+    for (int64_t i = begin; i < std::min(n, begin + batch_size_); ++i) rows.push_back(i);
+    const auto out = model_.predict(make_batch(split, rows, model_.regression(), model_.device()))
+                         .to(torch::kCPU);
+    if (model_.regression()) {
+      const auto v = out.to(torch::kFloat64).contiguous();
+      values.insert(values.end(), v.data_ptr<double>(), v.data_ptr<double>() + v.numel());
+    } else {
+      const auto c = out.argmax(-1).contiguous();
+      predicted.insert(predicted.end(), c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
+    }
+  }
+  std::map<std::string, double> scores;
+  for (auto metric : metric_spec_.metrics) {
+    scores[metrics::to_string(metric)] =
+        model_.regression() ? metrics::regression_metric(metric, values, split.scores)
+                            : metrics::classification_metric(metric, predicted, split.labels);
+  }
+  return scores;
+}
+
 Evaluation ClassificationObjective::evaluate(int64_t index) {
   const EvaluationSeed seeded(model_.routing().generator(),
                               seed_ * 7919 + 17 + static_cast<uint64_t>(index));
   Evaluation result;
   for (const auto& split : eval_) {
-    std::vector<int64_t> predicted;
-    std::vector<double> values;
-    const auto n = split.size();
-    for (int64_t begin = 0; begin < n; begin += batch_size_) {
-      std::vector<int64_t> rows;
-      for (int64_t i = begin; i < std::min(n, begin + batch_size_); ++i) rows.push_back(i);
-      const auto out = model_.predict(make_batch(split, rows, model_.regression(), model_.device()))
-                           .to(torch::kCPU);
-      if (model_.regression()) {
-        const auto v = out.to(torch::kFloat64).contiguous();
-        values.insert(values.end(), v.data_ptr<double>(), v.data_ptr<double>() + v.numel());
-      } else {
-        const auto c = out.argmax(-1).contiguous();
-        predicted.insert(predicted.end(), c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
-      }
-    }
-    for (auto metric : metric_spec_.metrics) {
-      const double score = model_.regression()
-                               ? metrics::regression_metric(metric, values, split.scores)
-                               : metrics::classification_metric(metric, predicted, split.labels);
-      result.metrics[split.name + "/" + metrics::to_string(metric)] = score;
-    }
+    for (const auto& [name, score] : score_split(split))
+      result.metrics[split.name + "/" + name] = score;
+  }
+  if (!eval_paths_) return result;
+  // The same model under every other inference mode (the ablations' merge vs ensemble vs single
+  // paths vs random-batch), on the first split's main metric; the configured mode is restored.
+  auto& routing = model_.routing();
+  const peft::InferenceMode configured = routing.inference();
+  std::vector<peft::InferenceMode> modes;
+  for (const auto& [down, up] : peft::expert_paths(model_.peft().options))
+    modes.push_back({peft::InferenceMode::Kind::Fixed, down, up});
+  for (const char* text : {"random-batch", "ensemble", "merged"})
+    modes.push_back(peft::InferenceMode::parse(text));
+  const auto& split = eval_.front();
+  const std::string main = metrics::to_string(metric_spec_.main_metric);
+  struct Restore {
+    peft::RoutingContext& routing;
+    peft::InferenceMode mode;
+    ~Restore() { routing.set_inference(mode); }
+  } restore{routing, configured};
+  for (const auto& mode : modes) {
+    if (mode == configured) continue;
+    routing.set_inference(mode);
+    result.metrics[split.name + "@" + mode.to_string() + "/" + main] = score_split(split).at(main);
   }
   return result;
 }

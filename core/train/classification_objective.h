@@ -6,6 +6,8 @@
 //
 //   ClassificationObjective objective(model, train_split, dev_splits, metric_spec, options);
 //   Trainer trainer(objective, options);
+#include <map>
+#include <string>
 #include <vector>
 
 #include "core/data/tokenized_split.h"
@@ -42,7 +44,11 @@ class ClassificationObjective : public Objective {
   TaskModel& model_;
   const data::TokenizedSplit& train_;
   const std::vector<data::TokenizedSplit>& eval_;
+  // One split's metrics under the routing context's current inference mode.
+  std::map<std::string, double> score_split(const data::TokenizedSplit& split);
+
   MetricSpec metric_spec_;
+  bool eval_paths_;  // TrainOptions::eval_paths on a mixture
   int64_t batch_size_;
   double label_smoothing_;
   uint64_t seed_;

@@ -65,6 +65,10 @@ struct TrainOptions {
   OptimizerKind optimizer = OptimizerKind::AdamW;
   EarlyStopping early_stopping;
   ExpertDiagnosticsMode expert_diagnostics = ExpertDiagnosticsMode::Auto;
+  // Classification mixtures: every evaluation also scores the first dev split's main metric
+  // under every other inference mode — each expert path fixed:I,J, random-batch, ensemble and
+  // merged — as "<split>@<mode>/<metric>" (dev@fixed:0,0/accuracy).
+  bool eval_paths = false;
 
   // ConfigError naming the `train.` field for values out of range.
   void validate() const;

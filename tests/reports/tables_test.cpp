@@ -371,6 +371,11 @@ TEST_F(TablesTest, ConvergenceIsMarkedAndExpertDiagnosticsGetATable) {
   // Plateaued for 3 evaluations: converged.
   auto plateau = diagnostics(0.5, 0.4);
   plateau["dev/accuracy"] = 0.69;
+  // train.eval_paths' scores of the other inference modes (the trial's own is merged).
+  plateau["dev@fixed:0,0/accuracy"] = 0.60;
+  plateau["dev@fixed:1,0/accuracy"] = 0.64;
+  plateau["dev@ensemble/accuracy"] = 0.66;
+  plateau["dev@random-batch/accuracy"] = 0.62;
   add("m2", 2, 2,
       {{10, {{"dev/accuracy", 0.7}}},
        {20, {{"dev/accuracy", 0.7}}},
@@ -419,6 +424,12 @@ TEST_F(TablesTest, ConvergenceIsMarkedAndExpertDiagnosticsGetATable) {
   EXPECT_EQ(cells.at("cos up")->state, CellState::Missing);  // a shared side
   EXPECT_EQ(cells.at("Converged")->text, "1/2");
   EXPECT_EQ(cells.at("Steps")->text, "30-40");
+  EXPECT_NEAR(cells.at("Best path")->mean, 0.64, 1e-12);  // the one seed that logged paths
+  EXPECT_NEAR(cells.at("Worst path")->mean, 0.60, 1e-12);
+  EXPECT_NEAR(cells.at("Ensemble")->mean, 0.66, 1e-12);
+  EXPECT_NEAR(cells.at("Random-batch")->mean, 0.62, 1e-12);
+  EXPECT_NEAR(cells.at("Merged")->mean, (0.7 + 0.69) / 2, 1e-12);  // its own dev/accuracy
+  EXPECT_EQ(main.columns.size(), 6u);  // and no columns of their own in the main table
 }
 
 }  // namespace

@@ -144,6 +144,40 @@ TEST(TrialYaml, NlgSwitchesRoundTripAndStayOutOfOlderIds) {
   EXPECT_THROW(c.validate(), ConfigError);
 }
 
+TEST(TrialYaml, AblationSwitchesRoundTrip) {
+  const auto c = parse_trial_yaml(
+      "model: m\ntask: {name: rte, dir: d}\ntrain: {eval_paths: true, expert_diagnostics: on, "
+      "early_stopping: {patience: 3, min_delta: 0.001, metric: dev/accuracy}}\n",
+      "t.yaml");
+  EXPECT_TRUE(c.train.eval_paths);
+  EXPECT_EQ(c.train.expert_diagnostics, train::ExpertDiagnosticsMode::On);
+  EXPECT_EQ(c.train.early_stopping.patience, 3);
+  EXPECT_DOUBLE_EQ(c.train.early_stopping.min_delta, 0.001);
+  EXPECT_EQ(c.train.early_stopping.metric, "dev/accuracy");
+  EXPECT_NO_THROW(c.validate());
+  const auto again = parse_trial_yaml(to_yaml(c), "again.yaml");
+  EXPECT_EQ(to_yaml(again), to_yaml(c));
+  // Defaults are not written: older trial ids stay.
+  const auto plain = to_yaml(parse_trial_yaml("model: m\ntask: {name: rte, dir: d}\n", "t.yaml"));
+  for (const char* key : {"eval_paths", "expert_diagnostics", "early_stopping"})
+    EXPECT_EQ(plain.find(key), std::string::npos) << key;
+  EXPECT_NE(error_of("model: m\ntrain: {early_stopping: {patience: 0}}\n")
+                .find("train.early_stopping.patience"),
+            std::string::npos);
+  EXPECT_NE(error_of("model: m\ntrain: {early_stopping: {min_delta: 1}}\n")
+                .find("train.early_stopping.patience"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("model: m\ntrain: {expert_diagnostics: maybe}\n").find("train.expert_diagnostics"),
+      std::string::npos);
+  for (const char* method : {"{experts: 1}", "{module: full}"}) {
+    const auto bad = parse_trial_yaml(std::string("model: m\ntask: {name: rte, dir: d}\nmethod: ") +
+                                          method + "\ntrain: {eval_paths: true}\n",
+                                      "t.yaml");
+    EXPECT_THROW(bad.validate(), ConfigError) << method;
+  }
+}
+
 TEST(TrialYaml, FixedRoutingIsOneExpert) {
   try {
     parse_trial_yaml("model: m\ntask: {name: rte, dir: d}\nmethod: {routing: fixed, experts: 4}\n",

@@ -181,6 +181,31 @@ TEST_F(TrialTest, MixturesLogExpertDiagnosticsWithEveryEvaluation) {
   EXPECT_NE(r.err.find("train.expert_diagnostics"), std::string::npos) << r.err;
 }
 
+TEST_F(TrialTest, EvalPathsScoresEveryInferenceModeWithoutChangingTraining) {
+  const std::string method = "{module: adapter, size: 8, experts: 2}";
+  const std::string train_keys = "epochs: 2, batch_size: 16, lr: 1.0e-3, eval_every: 10";
+  ASSERT_EQ(train(config("plain", method, "{" + train_keys + "}"), work_ / "plain").exit_code, 0);
+  const auto r =
+      train(config("paths", method, "{" + train_keys + ", eval_paths: true}"), work_ / "paths");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = io::read_file(work_ / "paths" / "metrics.jsonl");
+  for (const char* key : {"dev@fixed:0,0/accuracy", "dev@fixed:1,0/accuracy",
+                          "dev@random-batch/accuracy", "dev@ensemble/accuracy"})
+    EXPECT_NE(rows.find(key), std::string::npos) << key;
+  EXPECT_EQ(rows.find("dev@merged"), std::string::npos);  // merged is the configured mode
+  // Scoring the other modes leaves the trained weights alone.
+  const auto a = storage::read_checkpoint(work_ / "plain" / "checkpoint.h5");
+  const auto b = storage::read_checkpoint(work_ / "paths" / "checkpoint.h5");
+  ASSERT_EQ(a.params.size(), b.params.size());
+  for (size_t i = 0; i < a.params.size(); ++i)
+    EXPECT_EQ(a.params[i].second.data, b.params[i].second.data) << a.params[i].first;
+  const auto single = train(
+      config("single-paths", "{module: adapter, experts: 1}", "{epochs: 1, eval_paths: true}"),
+      work_ / "single-paths");
+  EXPECT_EQ(single.exit_code, 2);
+  EXPECT_NE(single.err.find("train.eval_paths"), std::string::npos) << single.err;
+}
+
 TEST_F(TrialTest, EarlyStoppingEndsATrialAndResumesIntoTheSameStop) {
   // lr 1e-7: the dev accuracy cannot move, so patience 2 stops after the third evaluation.
   const auto c = config("early", "{module: adapter, size: 8, experts: 2}",
