@@ -125,8 +125,11 @@ void RoutingContext::set_picks(std::vector<int64_t> down, std::vector<int64_t> u
 
 void RoutingContext::record_update(const torch::Tensor& update, const torch::Tensor& x) {
   torch::NoGradGuard no_grad;
-  const torch::Tensor ratio = update.detach().to(torch::kDouble).norm() /
-                              x.detach().to(torch::kDouble).norm().clamp_min(1e-30);
+  // Norms in float32 (a no-op cast for fp32 activations: no copy per call), their ratio in
+  // float64 as the running sum.
+  const torch::Tensor ratio =
+      update.detach().to(torch::kFloat).norm().to(torch::kDouble) /
+      x.detach().to(torch::kFloat).norm().to(torch::kDouble).clamp_min(1e-30);
   ratio_sum_ = ratio_sum_.defined() ? ratio_sum_ + ratio : ratio;
   ++ratio_calls_;
 }
