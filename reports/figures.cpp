@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <map>
 
 #include "reports/method_label.h"
@@ -59,19 +60,42 @@ Series mean_curve(const RunData& data, const std::vector<const TrialData*>& tria
   return series;
 }
 
+// One task's trials grouped by method, in first-appearance order, with readable labels.
+struct MethodGroups {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const TrialData*>> trials;
+  std::vector<std::string> labels;  // method_labels, one per entry of `order`
+};
+
+MethodGroups methods_of(const RunData& data, const std::string& task,
+                        const std::function<bool(const TrialData&)>& keep) {
+  MethodGroups groups;
+  for (const auto& trial : data.trials) {
+    if (trial.task != task || !keep(trial)) continue;
+    if (!groups.trials.count(trial.method)) groups.order.push_back(trial.method);
+    groups.trials[trial.method].push_back(&trial);
+  }
+  std::vector<const TrialData*> representatives;
+  for (const auto& method : groups.order) representatives.push_back(groups.trials[method].front());
+  groups.labels = method_labels(representatives);
+  return groups;
+}
+
+// Adds `series` to `chart` unless it has no point.
+void add_series(Chart& chart, Series series) {
+  if (!series.x.empty()) chart.series.push_back(std::move(series));
+}
+
+// Adds the figure unless its chart has no series.
+void add_figure(std::vector<Figure>& figures, std::string name, std::string caption, Chart chart) {
+  if (!chart.series.empty())
+    figures.push_back({std::move(name), std::move(caption), std::move(chart)});
+}
+
 // Dev main metric and training loss against the step, one chart each per task.
 void learning_curves(const RunData& data, std::vector<Figure>& figures) {
   for (const auto& task : task_columns(data)) {
-    std::map<std::string, std::vector<const TrialData*>> by_method;
-    std::vector<std::string> order;
-    for (const auto& trial : data.trials) {
-      if (trial.task != task.task) continue;
-      if (!by_method.count(trial.method)) order.push_back(trial.method);
-      by_method[trial.method].push_back(&trial);
-    }
-    std::vector<const TrialData*> representatives;
-    for (const auto& method : order) representatives.push_back(by_method[method].front());
-    const auto labels = method_labels(representatives);
+    const auto methods = methods_of(data, task.task, [](const TrialData&) { return true; });
     // A generation task's scores exist once, at the end: its curve is the dev LM loss.
     const std::string metric =
         task.style == NlgStyle::None ? task.metrics.front() : std::string("dev/loss");
@@ -81,22 +105,20 @@ void learning_curves(const RunData& data, std::vector<Figure>& figures) {
         chart_of(label + ": " + metric + " during training", "step", metric, ChartKind::Lines);
     auto loss = chart_of(label + ": training loss", "step", "train/loss", ChartKind::Lines);
     dev.markers = loss.markers = false;
-    for (size_t m = 0; m < order.size(); ++m) {
-      auto curve = mean_curve(data, by_method[order[m]], metric, labels[m]);
-      if (!curve.x.empty()) dev.series.push_back(std::move(curve));
-      auto train = mean_curve(data, by_method[order[m]], "train/loss", labels[m]);
-      if (!train.x.empty()) loss.series.push_back(std::move(train));
+    for (size_t m = 0; m < methods.order.size(); ++m) {
+      const auto& trials = methods.trials.at(methods.order[m]);
+      add_series(dev, mean_curve(data, trials, metric, methods.labels[m]));
+      add_series(loss, mean_curve(data, trials, "train/loss", methods.labels[m]));
     }
     const auto name = stem(label);
-    if (!dev.series.empty())
-      figures.push_back({"curve-" + name,
-                         label + ": " + metric + " on dev at each evaluation, mean over seeds.",
-                         std::move(dev)});
-    if (!loss.series.empty())
-      figures.push_back({"loss-" + name,
-                         label + ": training loss (one step's loss, sampled about "
-                                 "100 times per trial), mean over seeds.",
-                         std::move(loss)});
+    add_figure(figures, "curve-" + name,
+               label + ": " + metric + " on dev at each evaluation, mean over seeds.",
+               std::move(dev));
+    add_figure(figures, "loss-" + name,
+               label +
+                   ": training loss (one step's loss, sampled about 100 times per trial), "
+                   "mean over seeds.",
+               std::move(loss));
   }
 }
 
@@ -104,17 +126,10 @@ void learning_curves(const RunData& data, std::vector<Figure>& figures) {
 // cosine against the step, and the training CE and consistency terms, one line per method.
 void expert_curves(const RunData& data, std::vector<Figure>& figures) {
   for (const auto& task : task_columns(data)) {
-    std::map<std::string, std::vector<const TrialData*>> by_method;
-    std::vector<std::string> order;
-    for (const auto& trial : data.trials) {
-      if (trial.task != task.task || !trial.last_metrics.count("expert/delta_down_0")) continue;
-      if (!by_method.count(trial.method)) order.push_back(trial.method);
-      by_method[trial.method].push_back(&trial);
-    }
-    if (order.empty()) continue;
-    std::vector<const TrialData*> representatives;
-    for (const auto& method : order) representatives.push_back(by_method[method].front());
-    const auto labels = method_labels(representatives);
+    const auto methods = methods_of(data, task.task, [](const TrialData& t) {
+      return t.last_metrics.count("expert/delta_down_0") > 0;
+    });
+    if (methods.order.empty()) continue;
     const auto label = task_label(task.task);
     auto delta = chart_of(label + ": experts' distance from their initialisation", "step",
                           "mean |delta| (down)", ChartKind::Lines);
@@ -123,37 +138,31 @@ void expert_curves(const RunData& data, std::vector<Figure>& figures) {
     auto terms =
         chart_of(label + ": training CE and consistency", "step", "loss term", ChartKind::Lines);
     delta.markers = cosine.markers = terms.markers = false;
-    for (size_t m = 0; m < order.size(); ++m) {
-      const auto& trials = by_method[order[m]];
-      auto d = mean_curve(data, trials, "expert/delta_down_", labels[m], /*prefix=*/true);
-      if (!d.x.empty()) delta.series.push_back(std::move(d));
-      auto c = mean_curve(data, trials, "expert/cosine_down", labels[m]);
-      if (!c.x.empty()) cosine.series.push_back(std::move(c));
-      auto ce = mean_curve(data, trials, "train/task_loss", labels[m] + " CE");
-      if (!ce.x.empty()) terms.series.push_back(std::move(ce));
-      auto kl = mean_curve(data, trials, "train/consistency", labels[m] + " consistency");
-      if (!kl.x.empty()) terms.series.push_back(std::move(kl));
+    for (size_t m = 0; m < methods.order.size(); ++m) {
+      const auto& trials = methods.trials.at(methods.order[m]);
+      const auto& method = methods.labels[m];
+      add_series(delta, mean_curve(data, trials, "expert/delta_down_", method, /*prefix=*/true));
+      add_series(cosine, mean_curve(data, trials, "expert/cosine_down", method));
+      add_series(terms, mean_curve(data, trials, "train/task_loss", method + " CE"));
+      add_series(terms, mean_curve(data, trials, "train/consistency", method + " consistency"));
     }
     const auto name = stem(label);
     const std::string seeds = ", mean over seeds.";
-    if (!delta.series.empty())
-      figures.push_back({"experts-delta-" + name,
-                         label +
-                             ": each expert's distance from its initialisation at each "
-                             "evaluation, mean over experts and layers" +
-                             seeds,
-                         std::move(delta)});
-    if (!cosine.series.empty())
-      figures.push_back({"experts-cosine-" + name,
-                         label +
-                             ": mean pairwise cosine between the experts' updates (1: they "
-                             "moved alike)" +
-                             seeds,
-                         std::move(cosine)});
-    if (!terms.series.empty())
-      figures.push_back({"experts-terms-" + name,
-                         label + ": the training CE and the (unweighted) consistency term" + seeds,
-                         std::move(terms)});
+    add_figure(figures, "experts-delta-" + name,
+               label +
+                   ": each expert's distance from its initialisation at each evaluation, "
+                   "mean over experts and layers" +
+                   seeds,
+               std::move(delta));
+    add_figure(figures, "experts-cosine-" + name,
+               label +
+                   ": mean pairwise cosine between the experts' updates (1: they moved "
+                   "alike)" +
+                   seeds,
+               std::move(cosine));
+    add_figure(figures, "experts-terms-" + name,
+               label + ": the training CE and the (unweighted) consistency term" + seeds,
+               std::move(terms));
   }
 }
 

@@ -1,8 +1,5 @@
 #include "reports/run_data.h"
 
-#include <algorithm>
-#include <limits>
-
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -10,6 +7,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/train/plateau.h"  // header-only: the trainer's early-stopping bookkeeping
 
 namespace adamix::reports {
 namespace fs = std::filesystem;
@@ -165,11 +163,7 @@ std::vector<std::pair<std::string, std::string>> flatten_yaml(const std::string&
 
 namespace {
 
-bool lower_is_better(const std::string& name) {
-  return name == "loss" || name == "perplexity" || name == "ter" || name == "ter_mean";
-}
-
-// Replays the trainer's plateau bookkeeping (core/train/trainer.cpp) over the stored rows.
+// Replays the trainer's plateau bookkeeping (core/train/plateau.h) over the stored rows.
 std::optional<TrialEnding> trial_ending(const TrialData& t,
                                         const std::vector<storage::MetricRow>& metrics) {
   if (t.status != storage::TrialStatus::Done || metrics.empty()) return std::nullopt;
@@ -184,25 +178,18 @@ std::optional<TrialEnding> trial_ending(const TrialData& t,
   const std::string& min_delta_text = t.value("train.early_stopping.min_delta");
   const double min_delta = min_delta_text.empty() ? 0.0 : std::stod(min_delta_text);
   ending.total_steps = t.facts ? t.facts->total_steps : 0;
-  double best = -std::numeric_limits<double>::infinity();
+  train::Plateau plateau;
   int64_t last_step = -1;
-  bool evaluated = false;
   for (const auto& row : metrics) {
     ending.stop_step = std::max(ending.stop_step, row.step);
     if (row.split == "train" && row.name == "early_stopped") ending.stopped_early = true;
     if (row.split != split || row.name != name || row.step == last_step) continue;
     last_step = row.step;  // one value per evaluation (an NLG final row repeats its step)
-    evaluated = true;
     ++ending.evaluations;
-    const double score = lower_is_better(name) ? -row.value : row.value;
-    if (score > best + min_delta) {
-      best = score;
-      ending.stale_evaluations = 0;
-    } else {
-      ++ending.stale_evaluations;
-    }
+    plateau.add(row.value, watched, min_delta);
   }
-  if (!evaluated) return std::nullopt;
+  if (ending.evaluations == 0) return std::nullopt;
+  ending.stale_evaluations = plateau.stale;
   ending.converged = ending.stopped_early || ending.stale_evaluations >= ending.patience;
   ending.judged = ending.stopped_early || ending.evaluations > ending.patience;
   return ending;

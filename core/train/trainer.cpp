@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/train/generator_state.h"
+#include "core/train/plateau.h"
 
 namespace adamix::train {
 namespace {
@@ -154,16 +155,6 @@ EvalResult Trainer::evaluate() {
   return result;
 }
 
-namespace {
-
-bool lower_is_better(const std::string& metric) {
-  const auto slash = metric.rfind('/');
-  const std::string name = slash == std::string::npos ? metric : metric.substr(slash + 1);
-  return name == "loss" || name == "perplexity" || name == "ter" || name == "ter_mean";
-}
-
-}  // namespace
-
 void Trainer::watch_plateau(EvalResult& result) {
   const auto& stopping = options_.early_stopping;
   const std::string metric = stopping.metric.empty() ? result.main_metric : stopping.metric;
@@ -176,13 +167,10 @@ void Trainer::watch_plateau(EvalResult& result) {
     throw ConfigError("train.early_stopping.metric: the evaluation has no '" + metric +
                       "' (it has " + have + ")");
   }
-  const double score = lower_is_better(metric) ? -it->second : it->second;
-  if (score > state_.plateau_best + stopping.min_delta) {
-    state_.plateau_best = score;
-    state_.stale_evaluations = 0;
-  } else {
-    ++state_.stale_evaluations;
-  }
+  Plateau plateau{state_.plateau_best, state_.stale_evaluations};
+  plateau.add(it->second, metric, stopping.min_delta);
+  state_.plateau_best = plateau.best;
+  state_.stale_evaluations = plateau.stale;
   if (stopping.patience > 0 && state_.stale_evaluations >= stopping.patience &&
       state_.step < total_steps_) {
     state_.stopped_early = true;

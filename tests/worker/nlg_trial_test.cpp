@@ -50,6 +50,13 @@ class NlgTrial : public ::testing::Test {
     return run_adamix_with_prefix(env, args);
   }
   static RunResult run_adamix_with_prefix(const std::string& env, const std::string& args);
+  // The suite's trial.yaml with `task_keys` added to its task block, written to dir_/name.
+  static void write_variant(const std::string& name, const std::string& task_keys) {
+    std::string yaml = read(*dir_ / "trial.yaml");
+    const std::string task = "max_length: 128}";
+    yaml.replace(yaml.find(task), task.size(), "max_length: 128, " + task_keys + "}");
+    std::ofstream(*dir_ / name) << yaml;
+  }
 
   static TempDir* dir_;
 };
@@ -133,10 +140,7 @@ TEST_F(NlgTrial, GenerateFromTheCheckpointWritesTheTrialsTexts) {
 }
 
 TEST_F(NlgTrial, ScoreTestAlsoDecodesAndScoresTheTestSplit) {
-  std::string yaml = read(*dir_ / "trial.yaml");
-  const std::string task = "max_length: 128}";
-  yaml.replace(yaml.find(task), task.size(), "max_length: 128, score_test: true}");
-  std::ofstream(*dir_ / "with_test.yaml") << yaml;
+  write_variant("with_test.yaml", "score_test: true");
   const fs::path out = *dir_ / "with_test";
   const auto r =
       run_adamix("train --threads 1 --config " + q(*dir_ / "with_test.yaml") + " --out " + q(out));
@@ -156,10 +160,7 @@ TEST_F(NlgTrial, ScoreTestAlsoDecodesAndScoresTheTestSplit) {
 }
 
 TEST_F(NlgTrial, GenerateEveryScoresTheDevSetDuringTrainingWithoutChangingIt) {
-  std::string yaml = read(*dir_ / "trial.yaml");
-  const std::string task = "max_length: 128}";
-  yaml.replace(yaml.find(task), task.size(), "max_length: 128, generate_every: 1}");
-  std::ofstream(*dir_ / "every.yaml") << yaml;
+  write_variant("every.yaml", "generate_every: 1");
   const fs::path out = *dir_ / "every";
   const auto r =
       run_adamix("train --threads 1 --config " + q(*dir_ / "every.yaml") + " --out " + q(out));
