@@ -5,9 +5,12 @@
 //
 // What it measures, on the CPU, with LibTorch's intra-op threads set to --threads:
 //  1. train: the real Trainer (core/train/trainer.cpp) on an AdaMix task model (adapter, r, M,
-//     share up, random routing, consistency 1.0) over a fixed random batch: zero_grad, two
-//     forward passes, CE + lambda · consistency, backward, clip_grad_norm_ 1.0, AdamW step.
+//     share up, random routing, consistency 1.0) over a fixed random batch: zero_grad, both
+//     consistency passes, CE + lambda · consistency, backward, clip_grad_norm_ 1.0, AdamW step.
 //     An observer stamps every optimiser step; the median step interval after the warm-up.
+//     Three trainers: the default (both passes as one forward of the batch stacked twice), the
+//     two-pass path (train.consistency_passes: two-pass, the reference's way), and a single
+//     adapter (M = 1, same r, no consistency: one pass) for the AdaMix / single step ratio.
 //  2. phases: the same step written out by hand (what Trainer::train_step does), timed per
 //     phase (forward ×2 + loss, backward, clip + AdamW), to show where the time goes.
 //  3. eval: no-grad eval-mode predict() of the AdaMix model in `merged` inference mode versus a
@@ -158,14 +161,15 @@ class StepTimer : public adamix::train::TrainerObserver {
   Clock::time_point last_;
 };
 
-adamix::peft::PeftOptions adamix_method(const BenchOptions& o, int64_t experts) {
+adamix::peft::PeftOptions adamix_method(const BenchOptions& o, int64_t experts,
+                                        double consistency = 1.0) {
   adamix::peft::PeftOptions m;
   m.module = adamix::peft::PeftModule::Adapter;
   m.size = o.size;
   m.experts = experts;
   m.share = adamix::peft::Share::Up;
   m.routing = adamix::peft::Routing::Random;
-  m.consistency = 1.0;
+  m.consistency = consistency;
   m.inference = adamix::peft::InferenceMode::parse("merged");
   return m;
 }
@@ -281,6 +285,11 @@ nlohmann::json run(const BenchOptions& o) {
   options.eval_every = 1 << 30;
   options.seed = o.seed;
   const std::vector<double> trainer_ms = time_trainer(model, train, options, o);
+  adamix::train::TrainOptions two_pass = options;
+  two_pass.consistency_passes = adamix::train::ConsistencyPasses::TwoPass;
+  const std::vector<double> two_pass_ms = time_trainer(model, train, two_pass, o);
+  TaskModel plain(dir, adamix_method(o, 1, /*consistency=*/0.0), 2, false, o.seed, cpu);
+  const std::vector<double> plain_ms = time_trainer(plain, train, options, o);
   const Phases phases = time_phases(model, batch, options, o);
   const auto [merged_ms, single_ms] = time_eval(model, single, batch, o);
 
@@ -308,6 +317,9 @@ nlohmann::json run(const BenchOptions& o) {
                 {"trainable_single", trained_parameters(single)}};
   r["train_step_ms"] = median(trainer_ms);
   r["train_step_ms_all"] = trainer_ms;
+  r["train_step_two_pass_ms"] = median(two_pass_ms);
+  r["train_step_single_ms"] = median(plain_ms);
+  r["adamix_over_single_step"] = median(trainer_ms) / median(plain_ms);
   r["phases_ms"] = {{"forward", median(phases.forward)},
                     {"backward", median(phases.backward)},
                     {"optimizer", median(phases.optimizer)},
@@ -333,6 +345,9 @@ int main(int argc, char** argv) {
               << " ms; by hand: forward " << r["phases_ms"]["forward"].get<double>()
               << ", backward " << r["phases_ms"]["backward"].get<double>() << ", clip+AdamW "
               << r["phases_ms"]["optimizer"].get<double>() << " ms\n"
+              << "C++  train step two-pass " << r["train_step_two_pass_ms"].get<double>()
+              << " ms, single adapter " << r["train_step_single_ms"].get<double>()
+              << " ms, AdaMix / single " << r["adamix_over_single_step"].get<double>() << "\n"
               << "C++  eval merged " << r["eval_merged_ms"].get<double>() << " ms, single "
               << r["eval_single_ms"].get<double>() << " ms, ratio "
               << r["eval_merged_over_single"].get<double>() << "\n";

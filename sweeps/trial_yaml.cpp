@@ -75,13 +75,30 @@ void read_method(const YamlReader& r, const YAML::Node& node, peft::PeftOptions&
 }
 
 void read_train(const YamlReader& r, const YAML::Node& node, train::TrainOptions& t) {
-  r.only_keys(
-      node, "train",
-      {"epochs",       "batch_size",      "lr",         "weight_decay",     "warmup_ratio",
-       "warmup_steps", "max_grad_norm",   "eval_every", "checkpoint_every", "seed",
-       "grad_accum",   "label_smoothing", "max_steps",  "adam_beta1",       "adam_beta2",
-       "adam_eps",     "lr_schedule",     "optimizer",  "early_stopping",   "expert_diagnostics",
-       "eval_paths"});
+  r.only_keys(node, "train",
+              {"epochs",
+               "batch_size",
+               "lr",
+               "weight_decay",
+               "warmup_ratio",
+               "warmup_steps",
+               "max_grad_norm",
+               "eval_every",
+               "checkpoint_every",
+               "seed",
+               "grad_accum",
+               "label_smoothing",
+               "max_steps",
+               "adam_beta1",
+               "adam_beta2",
+               "adam_eps",
+               "lr_schedule",
+               "optimizer",
+               "early_stopping",
+               "expert_diagnostics",
+               "eval_paths",
+               "consistency_passes",
+               "group_by_length"});
   const auto integer = [&](const char* key, int64_t& field) {
     if (node[key]) field = r.integer(node[key], std::string("train.") + key);
   };
@@ -129,6 +146,15 @@ void read_train(const YamlReader& r, const YAML::Node& node, train::TrainOptions
     if (text != "true" && text != "false") r.fail(n, "train.eval_paths", "expected true or false");
     t.eval_paths = text == "true";
   }
+  if (const auto n = node["group_by_length"]) {
+    const std::string text = r.text(n, "train.group_by_length");
+    if (text != "true" && text != "false")
+      r.fail(n, "train.group_by_length", "expected true or false");
+    t.group_by_length = text == "true";
+  }
+  if (const auto n = node["consistency_passes"])
+    t.consistency_passes = r.with_line(
+        n, [&] { return train::parse_consistency_passes(r.text(n, "train.consistency_passes")); });
   if (const auto n = node["early_stopping"]) {
     r.only_keys(n, "train.early_stopping", {"patience", "min_delta", "metric"});
     if (!n["patience"]) r.fail(n, "train.early_stopping.patience", "required (evaluations >= 1)");
@@ -186,6 +212,10 @@ void write_train_options(YAML::Emitter& out, const train::TrainOptions& t) {
     out << YAML::EndMap;
   }
   if (t.eval_paths) out << YAML::Key << "eval_paths" << YAML::Value << true;
+  if (t.group_by_length) out << YAML::Key << "group_by_length" << YAML::Value << true;
+  if (t.consistency_passes != train::ConsistencyPasses::Batched)
+    out << YAML::Key << "consistency_passes" << YAML::Value
+        << train::to_string(t.consistency_passes);
   if (t.expert_diagnostics != train::ExpertDiagnosticsMode::Auto)
     out << YAML::Key << "expert_diagnostics" << YAML::Value
         << train::to_string(t.expert_diagnostics);

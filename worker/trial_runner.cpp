@@ -95,7 +95,7 @@ TrialResult run_trial(const TrialRunOptions& options) {
     objective = std::make_unique<train::NlgObjective>(
         *nlg_model, nlg->train_rows, nlg->dev_rows,
         train::NlgObjectiveOptions{config.train.batch_size, config.train.label_smoothing,
-                                   config.train.seed});
+                                   config.train.seed, config.train.consistency_passes});
     count = nlg_model->accounting();
     task_name = config.task.name;
     kind_meta = {{"num_outputs", int64_t{0}},

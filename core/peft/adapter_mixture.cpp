@@ -120,6 +120,14 @@ torch::Tensor AdapterMixtureImpl::route_and_run(const torch::Tensor& x) {
       const torch::Tensor h = torch::gelu(routed_linear(flat, wd, bd, last_route_.down_index));
       return x + routed_linear(h, wu, bu, last_route_.up_index).view(x.sizes());
     }
+    case Route::Kind::Halves: {
+      TORCH_CHECK(x.dim() >= 2 && x.size(0) % 2 == 0,
+                  "a paired consistency forward needs an even batch, got ", x.sizes());
+      const torch::Tensor halves = x.reshape({2, tokens / 2, d});
+      const torch::Tensor h =
+          torch::gelu(halves_linear(halves, wd, bd, last_route_.down, last_route_.second_down));
+      return x + halves_linear(h, wu, bu, last_route_.up, last_route_.second_up).view(x.sizes());
+    }
     case Route::Kind::Gate: {
       const torch::Tensor flat = x.reshape({tokens, d});
       const GateDecision gate = switch_top1(gate_(flat));

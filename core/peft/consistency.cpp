@@ -72,4 +72,31 @@ bool uses_consistency(const PeftOptions& method) {
          (method.module == PeftModule::Adapter || method.module == PeftModule::Lora);
 }
 
+bool can_pair_passes(const PeftHandle& peft) {
+  return peft.context->routing() != Routing::LearnedTop1;
+}
+
+std::pair<torch::Tensor, torch::Tensor> paired_forward(
+    const PeftHandle& peft, const std::function<torch::Tensor()>& forward) {
+  RoutingContext& routing = *peft.context;
+  const auto modules = static_cast<int64_t>(peft.adapters.size() + peft.loras.size());
+  routing.begin_paired_forward(modules);
+  struct CloseOnThrow {  // a forward that throws leaves no pair open
+    RoutingContext& routing;
+    ~CloseOnThrow() {
+      if (!routing.paired_forward()) return;
+      try {
+        routing.end_paired_forward();
+      } catch (...) {  // the forward's own exception is the one to report
+      }
+    }
+  } guard{routing};
+  const torch::Tensor out = forward();
+  routing.end_paired_forward();
+  TORCH_CHECK(out.dim() >= 1 && out.size(0) % 2 == 0,
+              "a paired consistency forward must return both copies' rows, got ", out.sizes());
+  const int64_t half = out.size(0) / 2;
+  return {out.narrow(0, 0, half), out.narrow(0, half, half)};
+}
+
 }  // namespace adamix::peft

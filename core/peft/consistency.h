@@ -7,8 +7,11 @@
 //   torch::Tensor log_p = ensemble_log_probs(run_expert_paths(*peft.context, options, forward));
 #include <torch/torch.h>
 
+#include <functional>
+#include <utility>
 #include <vector>
 
+#include "core/peft/peft_model.h"
 #include "core/peft/peft_options.h"
 
 namespace adamix::peft {
@@ -22,6 +25,17 @@ torch::Tensor consistency_loss(const torch::Tensor& z1, const torch::Tensor& z2)
 
 // Whether `method` trains with the second pass: lambda > 0 on an adapter / LoRA method.
 bool uses_consistency(const PeftOptions& method);
+
+// Whether `peft`'s consistency passes can run as one forward (paired_forward): random or fixed
+// routing. Learned-top1 keeps two passes: its gates' load-balancing term is defined per pass.
+bool can_pair_passes(const PeftHandle& peft);
+
+// Both consistency passes as one forward: `forward` must run the batch stacked twice (its rows,
+// then the same rows again) while each mixture call gets the two passes' routes
+// (RoutingContext::begin_paired_forward over peft's adapters and LoRA modules); returns its
+// output split along dim 0 into the first pass's rows and the second's.
+std::pair<torch::Tensor, torch::Tensor> paired_forward(
+    const PeftHandle& peft, const std::function<torch::Tensor()>& forward);
 
 // The regression (single-logit) variant, where the KL of a one-class softmax vanishes:
 // ½ [mean((y1 - sg(y2))²) + mean((y2 - sg(y1))²)], whose value is the batch mean of the squared

@@ -87,6 +87,15 @@ torch::Tensor LoraMixtureImpl::route_and_run(const torch::Tensor& x) {
       const torch::Tensor h = routed_linear(flat, a_, none, last_route_.down_index);
       return scale() * routed_linear(h, b_, none, last_route_.up_index).view(out_shape);
     }
+    case Route::Kind::Halves: {
+      TORCH_CHECK(x.dim() >= 2 && x.size(0) % 2 == 0,
+                  "a paired consistency forward needs an even batch, got ", x.sizes());
+      const torch::Tensor halves = x.reshape({2, tokens / 2, in});
+      const torch::Tensor h =
+          halves_linear(halves, a_, none, last_route_.down, last_route_.second_down);
+      return scale() *
+             halves_linear(h, b_, none, last_route_.up, last_route_.second_up).view(out_shape);
+    }
     case Route::Kind::Gate: {
       const torch::Tensor flat = x.reshape({tokens, in});
       const GateDecision gate = switch_top1(gate_(flat));

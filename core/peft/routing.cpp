@@ -79,6 +79,20 @@ Route RoutingContext::route(int64_t down, int64_t up, bool training, int64_t tok
     r.up = j;
     return r;
   }
+  if (training && paired_open_) {
+    if (paired_next_ >= paired_routes_.size()) {
+      throw InputError("a paired consistency forward made more than the " +
+                       std::to_string(paired_routes_.size()) + " mixture calls it drew routes for");
+    }
+    const Route& paired = paired_routes_[paired_next_++];
+    if (paired.down >= down || paired.up >= up || paired.second_down >= down ||
+        paired.second_up >= up) {
+      throw InputError("a paired consistency forward drew routes for " + std::to_string(experts_) +
+                       " experts; a module with " + std::to_string(down) + " down and " +
+                       std::to_string(up) + " up experts called it");
+    }
+    return paired;
+  }
   if (training) {
     r.down = draw(down);
     r.up = draw(up);
@@ -112,6 +126,51 @@ Route RoutingContext::route(int64_t down, int64_t up, bool training, int64_t tok
           "RoutingContext::set_forced_path (see run_expert_paths)");
   }
   return r;
+}
+
+void RoutingContext::begin_paired_forward(int64_t modules) {
+  if (paired_open_) throw InputError("a paired consistency forward is already open");
+  if (modules < 0) throw InputError("a paired consistency forward over a negative module count");
+  paired_routes_.assign(static_cast<size_t>(modules), Route{});
+  paired_next_ = 0;
+  paired_open_ = true;
+  if (routing_ != Routing::Random) return;  // fixed and learned-top1 draw nothing
+  const int64_t down = share_ == Share::Down ? 1 : experts_;
+  const int64_t up = share_ == Share::Up ? 1 : experts_;
+  for (Route& r : paired_routes_) {  // the first pass's draws, in call order
+    r.kind = Route::Kind::Halves;
+    r.down = draw(down);
+    r.up = draw(up);
+  }
+  for (Route& r : paired_routes_) {  // then the second pass's
+    r.second_down = draw(down);
+    r.second_up = draw(up);
+  }
+  for (Route& r : paired_routes_) {
+    if (down > 1) {
+      ++down_picks_.at(static_cast<size_t>(r.down));
+      ++down_picks_.at(static_cast<size_t>(r.second_down));
+    }
+    if (up > 1) {
+      ++up_picks_.at(static_cast<size_t>(r.up));
+      ++up_picks_.at(static_cast<size_t>(r.second_up));
+    }
+    // Both copies on one path: the whole batch runs it, no per-half matmul.
+    if (r.down == r.second_down && r.up == r.second_up) r.kind = Route::Kind::Pair;
+  }
+}
+
+void RoutingContext::end_paired_forward() {
+  if (!paired_open_) return;
+  paired_open_ = false;
+  const size_t used = paired_next_;
+  const size_t drawn = paired_routes_.size();
+  paired_routes_.clear();
+  paired_next_ = 0;
+  if (used != drawn && routing_ == Routing::Random) {
+    throw InputError("a paired consistency forward drew routes for " + std::to_string(drawn) +
+                     " mixture calls and made " + std::to_string(used));
+  }
 }
 
 void RoutingContext::set_picks(std::vector<int64_t> down, std::vector<int64_t> up) {
@@ -216,6 +275,16 @@ torch::Tensor routed_linear(const torch::Tensor& x, const torch::Tensor& weight,
   }
   if (bias.defined()) y = y + bias.index_select(0, index);
   return y;
+}
+
+torch::Tensor halves_linear(const torch::Tensor& x, const torch::Tensor& weight,
+                            const torch::Tensor& bias, int64_t first, int64_t second) {
+  TORCH_CHECK(x.dim() == 3 && x.size(0) == 2 && x.size(2) == weight.size(2),
+              "halves_linear expects x [2,K,", weight.size(2), "], got ", x.sizes());
+  const torch::Tensor w = torch::stack({weight[first], weight[second]});  // [2,out,in]
+  if (!bias.defined()) return torch::bmm(x, w.transpose(1, 2));
+  const torch::Tensor b = torch::stack({bias[first], bias[second]}).unsqueeze(1);  // [2,1,out]
+  return torch::baddbmm(b, x, w.transpose(1, 2));
 }
 
 }  // namespace adamix::peft

@@ -36,10 +36,14 @@ struct Route {
     Merged,    // each side replaced by the mean of its experts
     PerToken,  // token k through (down_index[k], up_index[k])
     Gate,      // learned-top1: the module's gate picks an expert per token
+    Halves,    // a paired consistency forward: the batch's first half of rows through
+               // (down, up), its second half through (second_down, second_up)
   };
   Kind kind = Kind::Pair;
   int64_t down = 0;
   int64_t up = 0;
+  int64_t second_down = 0;  // Halves only
+  int64_t second_up = 0;
   // PerToken: [tokens] int64 on the module's device; undefined for a side with one expert.
   // Gate: the module stores its gate's choices here after the forward call (for inspection).
   torch::Tensor down_index;
@@ -73,6 +77,19 @@ class RoutingContext {
   // train, so merging or sampling them would be meaningless). Routing learned-top1: always the
   // module's gate (Kind::Gate). Those two ignore the inference mode and the forced path.
   Route route(int64_t down, int64_t up, bool training, int64_t tokens, torch::Device device);
+
+  // Both consistency passes as one forward (train.consistency_passes: batched): the batch holds
+  // two copies of the examples, rows [0, N/2) and [N/2, N). Draws the training routes of
+  // `modules` mixture calls for the first copy, then for the second — the order in which the
+  // two-pass path draws them, so one seed gives both paths the same routes — and hands call k
+  // the pair (first[k], second[k]) as Kind::Halves. Random routing only (fixed and learned-top1
+  // need no draw; their routes ignore it); a forced path still wins. InputError when a pair is
+  // already open.
+  void begin_paired_forward(int64_t modules);
+  // Closes the pair; InputError when the forward made fewer or more mixture calls than drawn
+  // (the model's module count was wrong), also reported by route() for a call too many.
+  void end_paired_forward();
+  bool paired_forward() const { return paired_open_; }
 
   // Training draws of random routing per expert, counted per module call since training began
   // (diagnostics; a checkpoint keeps them, see train/expert_diagnostics.h). Sized M per side; a
@@ -108,6 +125,9 @@ class RoutingContext {
   torch::Tensor aux_loss_;
   std::vector<int64_t> down_picks_;
   std::vector<int64_t> up_picks_;
+  bool paired_open_ = false;
+  std::vector<Route> paired_routes_;  // the open pair's routes, in call order
+  size_t paired_next_ = 0;
   bool recording_ = false;
   torch::Tensor ratio_sum_;  // 0-dim float64 on the modules' device (no host sync per call)
   int64_t ratio_calls_ = 0;
@@ -142,5 +162,11 @@ std::vector<torch::Tensor> expert_means(const std::vector<torch::Tensor>& stacke
 // when out <= in, one-hot block matmul otherwise), costing K·M·min(in, out) extra memory.
 torch::Tensor routed_linear(const torch::Tensor& x, const torch::Tensor& weight,
                             const torch::Tensor& bias, const torch::Tensor& index);
+
+// The two row halves of a paired consistency forward through their own experts:
+// y[h] = x[h] W_{e_h}^T + b_{e_h} with e_0 = first, e_1 = second; x [2,K,in], weight
+// [M,out,in], bias [M,out] or undefined → [2,K,out], one batched matmul.
+torch::Tensor halves_linear(const torch::Tensor& x, const torch::Tensor& weight,
+                            const torch::Tensor& bias, int64_t first, int64_t second);
 
 }  // namespace adamix::peft

@@ -29,4 +29,14 @@ Batch make_batch(const data::TokenizedSplit& split, const std::vector<int64_t>& 
 // saved data-order state.
 std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch);
 
+// HF's get_length_grouped_indices on a given order: cut `order` into megabatches of
+// min(n / (4 · batch_size), 50) batches (at least 1), stable-sort each by `lengths` longest
+// first, and concatenate. `lengths` is indexed by row; InputError when a row is out of range.
+std::vector<int64_t> group_by_length(const std::vector<int64_t>& order,
+                                     const std::vector<int64_t>& lengths, int64_t batch_size);
+
+// The rows [0, n) ordered by `lengths` (stable, longest first): evaluation batches of similar
+// length pad less; callers put the outputs back in row order.
+std::vector<int64_t> longest_first(const std::vector<int64_t>& lengths);
+
 }  // namespace adamix::train

@@ -1,7 +1,10 @@
 #include "core/train/classification_objective.h"
 
+#include <tuple>
+
 #include "core/error.h"
 #include "core/peft/consistency.h"
+#include "core/train/batch.h"
 #include "core/train/generator_state.h"
 
 namespace adamix::train {
@@ -19,15 +22,30 @@ ClassificationObjective::ClassificationObjective(TaskModel& model,
       eval_paths_(options.eval_paths && peft::is_mixture(model.peft().options)),
       batch_size_(options.batch_size),
       label_smoothing_(options.label_smoothing),
-      seed_(options.seed) {
+      seed_(options.seed),
+      consistency_passes_(options.consistency_passes) {
   if (train_.size() == 0) throw InputError("the training split holds no examples");
   if (eval_.empty() || eval_.front().size() == 0)
     throw InputError("the evaluation split holds no examples");
 }
 
 StepLoss ClassificationObjective::loss(const std::vector<int64_t>& rows) {
-  const Batch batch = make_batch(train_, rows, model_.regression(), model_.device());
-  const auto z1 = model_.forward(batch);
+  const auto& peft = model_.peft();
+  const bool consistency = peft::uses_consistency(peft.options);
+  torch::Tensor z1, z2;
+  Batch batch;
+  if (consistency && consistency_passes_ == ConsistencyPasses::Batched &&
+      peft::can_pair_passes(peft)) {
+    std::vector<int64_t> twice = rows;
+    twice.insert(twice.end(), rows.begin(), rows.end());
+    const Batch stacked = make_batch(train_, twice, model_.regression(), model_.device());
+    std::tie(z1, z2) = peft::paired_forward(peft, [&] { return model_.forward(stacked); });
+    batch = make_batch(train_, rows, model_.regression(), model_.device());  // labels, size
+  } else {
+    batch = make_batch(train_, rows, model_.regression(), model_.device());
+    z1 = model_.forward(batch);
+    if (consistency) z2 = model_.forward(batch);  // new routes, new dropout
+  }
   StepLoss step;
   if (model_.regression()) {
     step.task_loss = torch::mse_loss(z1.squeeze(-1), batch.labels);
@@ -38,12 +56,11 @@ StepLoss ClassificationObjective::loss(const std::vector<int64_t>& rows) {
   }
   step.loss = step.task_loss;
   step.consistency = torch::zeros({}, step.task_loss.options());
-  if (peft::uses_consistency(model_.peft().options)) {
-    const auto z2 = model_.forward(batch);  // new routes, new dropout
+  if (consistency) {
     step.consistency = model_.regression()
                            ? peft::consistency_loss_regression(z1.squeeze(-1), z2.squeeze(-1))
                            : peft::consistency_loss(z1, z2);
-    step.loss = step.loss + model_.peft().options.consistency * step.consistency;
+    step.loss = step.loss + peft.options.consistency * step.consistency;
   }
   if (const auto aux = model_.routing().take_aux_loss(); aux.defined()) step.loss = step.loss + aux;
   step.examples = batch.size();
@@ -52,20 +69,22 @@ StepLoss ClassificationObjective::loss(const std::vector<int64_t>& rows) {
 
 std::map<std::string, double> ClassificationObjective::score_split(
     const data::TokenizedSplit& split) {
-  std::vector<int64_t> predicted;
-  std::vector<double> values;
   const auto n = split.size();
+  std::vector<int64_t> predicted(model_.regression() ? 0 : n);
+  std::vector<double> values(model_.regression() ? n : 0);
+  // Batches of similar length pad less; each output goes back to its row.
+  const std::vector<int64_t> order = longest_first(split.lengths());
   for (int64_t begin = 0; begin < n; begin += batch_size_) {
-    std::vector<int64_t> rows;
-    for (int64_t i = begin; i < std::min(n, begin + batch_size_); ++i) rows.push_back(i);
+    const std::vector<int64_t> rows(order.begin() + begin,
+                                    order.begin() + std::min(n, begin + batch_size_));
     const auto out = model_.predict(make_batch(split, rows, model_.regression(), model_.device()))
                          .to(torch::kCPU);
     if (model_.regression()) {
       const auto v = out.to(torch::kFloat64).contiguous();
-      values.insert(values.end(), v.data_ptr<double>(), v.data_ptr<double>() + v.numel());
+      for (size_t k = 0; k < rows.size(); ++k) values[rows[k]] = v.data_ptr<double>()[k];
     } else {
       const auto c = out.argmax(-1).contiguous();
-      predicted.insert(predicted.end(), c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel());
+      for (size_t k = 0; k < rows.size(); ++k) predicted[rows[k]] = c.data_ptr<int64_t>()[k];
     }
   }
   std::map<std::string, double> scores;

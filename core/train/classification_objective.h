@@ -26,12 +26,14 @@ struct MetricSpec {
 class ClassificationObjective : public Objective {
  public:
   // `eval`: the dev splits; the main metric is read on the first. Uses options' batch_size,
-  // label_smoothing and seed. InputError when a split is empty. Keeps references.
+  // label_smoothing, seed and consistency_passes. InputError when a split is empty. Keeps
+  // references.
   ClassificationObjective(TaskModel& model, const data::TokenizedSplit& train,
                           const std::vector<data::TokenizedSplit>& eval, MetricSpec metric_spec,
                           const TrainOptions& options);
 
   int64_t train_size() const override { return train_.size(); }
+  std::vector<int64_t> train_lengths() const override { return train_.lengths(); }
   void set_training(bool on) override { model_.train(on); }
   StepLoss loss(const std::vector<int64_t>& rows) override;
   Evaluation evaluate(int64_t index) override;
@@ -52,6 +54,7 @@ class ClassificationObjective : public Objective {
   int64_t batch_size_;
   double label_smoothing_;
   uint64_t seed_;
+  ConsistencyPasses consistency_passes_;
 };
 
 }  // namespace adamix::train

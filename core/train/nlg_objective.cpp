@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "core/error.h"
 #include "core/peft/consistency.h"
+#include "core/train/batch.h"
 #include "core/train/generator_state.h"
 
 namespace adamix::train {
@@ -52,15 +54,24 @@ NlgObjective::NlgObjective(NlgModel& model, std::vector<data::NlgEncoded> train,
 }
 
 StepLoss NlgObjective::loss(const std::vector<int64_t>& rows) {
+  const auto& peft = model_.peft();
+  const bool consistency = peft::uses_consistency(peft.options);
   const NlgBatch batch = make_nlg_batch(train_, rows, model_.device());
-  const torch::Tensor z1 = model_.logits(batch.input_ids);
+  torch::Tensor z1, z2;
+  if (consistency && options_.consistency_passes == ConsistencyPasses::Batched &&
+      peft::can_pair_passes(peft)) {
+    const torch::Tensor twice = torch::cat({batch.input_ids, batch.input_ids});
+    std::tie(z1, z2) = peft::paired_forward(peft, [&] { return model_.logits(twice); });
+  } else {
+    z1 = model_.logits(batch.input_ids);
+    if (consistency) z2 = model_.logits(batch.input_ids);  // new routes, new dropout
+  }
   StepLoss step;
   step.task_loss = nlg_lm_loss(z1, batch, options_.label_smoothing);
   step.loss = step.task_loss;
   step.consistency = torch::zeros({}, step.task_loss.options());
-  const auto& method = model_.peft().options;
-  if (peft::uses_consistency(method)) {
-    const torch::Tensor z2 = model_.logits(batch.input_ids);  // new routes, new dropout
+  const auto& method = peft.options;
+  if (consistency) {
     // symmetric_KL_loss: the LM distributions where the loss mask is 1, batch-mean over them.
     const torch::Tensor selected = batch.mask.view({-1}).eq(1.0);
     // A batch whose completions max_length cut off entirely has no target position: nothing to
@@ -82,9 +93,12 @@ Evaluation NlgObjective::evaluate(int64_t index) {
                               options_.seed * 7919 + 29 + static_cast<uint64_t>(index));
   double loss_sum = 0, tokens = 0, right = 0;
   const auto n = static_cast<int64_t>(dev_.size());
+  std::vector<int64_t> lengths;  // batches of similar length pad less
+  for (const auto& row : dev_) lengths.push_back(static_cast<int64_t>(row.input_ids.size()));
+  const std::vector<int64_t> order = longest_first(lengths);
   for (int64_t begin = 0; begin < n; begin += options_.batch_size) {
-    std::vector<int64_t> rows;
-    for (int64_t i = begin; i < std::min(n, begin + options_.batch_size); ++i) rows.push_back(i);
+    const std::vector<int64_t> rows(order.begin() + begin,
+                                    order.begin() + std::min(n, begin + options_.batch_size));
     const NlgBatch batch = make_nlg_batch(dev_, rows, model_.device());
     const torch::Tensor logits = model_.logits(batch.input_ids);
     const int64_t vocab = logits.size(-1);
@@ -103,6 +117,12 @@ Evaluation NlgObjective::evaluate(int64_t index) {
   result.metrics["dev/perplexity"] = std::exp(loss);
   result.metrics["dev/accuracy"] = tokens > 0 ? right / tokens : 0.0;
   return result;
+}
+
+std::vector<int64_t> NlgObjective::train_lengths() const {
+  std::vector<int64_t> lengths;
+  for (const auto& row : train_) lengths.push_back(static_cast<int64_t>(row.input_ids.size()));
+  return lengths;
 }
 
 std::vector<std::pair<std::string, at::Generator>> NlgObjective::generators() {

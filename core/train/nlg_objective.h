@@ -18,6 +18,7 @@
 #include "core/data/nlg_encoding.h"
 #include "core/train/nlg_model.h"
 #include "core/train/objective.h"
+#include "core/train/train_options.h"
 
 namespace adamix::train {
 
@@ -25,6 +26,7 @@ struct NlgObjectiveOptions {
   int64_t batch_size = 8;  // evaluation batch
   double label_smoothing = 0.0;
   uint64_t seed = 1;  // evaluation routes (random-batch / random-token inference)
+  ConsistencyPasses consistency_passes = ConsistencyPasses::Batched;
 };
 
 class NlgObjective : public Objective {
@@ -34,6 +36,7 @@ class NlgObjective : public Objective {
                std::vector<data::NlgEncoded> dev, NlgObjectiveOptions options);
 
   int64_t train_size() const override { return static_cast<int64_t>(train_.size()); }
+  std::vector<int64_t> train_lengths() const override;
   void set_training(bool on) override { model_.train(on); }
   StepLoss loss(const std::vector<int64_t>& rows) override;
   Evaluation evaluate(int64_t index) override;

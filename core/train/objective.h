@@ -32,6 +32,9 @@ class Objective {
   virtual ~Objective() = default;
   // Training examples (rows) of one epoch; > 0.
   virtual int64_t train_size() const = 0;
+  // Each training row's length in tokens (train.group_by_length batches rows of similar
+  // length); empty when the objective cannot tell, and then the option is refused.
+  virtual std::vector<int64_t> train_lengths() const { return {}; }
   virtual void set_training(bool on) = 0;
   // Forward and loss of training rows `rows`, in training mode.
   virtual StepLoss loss(const std::vector<int64_t>& rows) = 0;

@@ -57,6 +57,17 @@ ExpertDiagnosticsMode parse_expert_diagnostics(const std::string& text) {
                     "' (expected one of auto, on, off)");
 }
 
+const char* to_string(ConsistencyPasses passes) {
+  return passes == ConsistencyPasses::TwoPass ? "two-pass" : "batched";
+}
+
+ConsistencyPasses parse_consistency_passes(const std::string& text) {
+  if (text == "batched") return ConsistencyPasses::Batched;
+  if (text == "two-pass") return ConsistencyPasses::TwoPass;
+  throw ConfigError("train.consistency_passes: unknown value '" + text +
+                    "' (expected batched or two-pass)");
+}
+
 void TrainOptions::validate() const {
   require(epochs >= 1, "epochs", ">= 1", static_cast<double>(epochs));
   require(batch_size >= 1, "batch_size", ">= 1", static_cast<double>(batch_size));

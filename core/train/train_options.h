@@ -33,6 +33,17 @@ const char* to_string(ExpertDiagnosticsMode mode);  // "auto" | "on" | "off"
 // ConfigError naming train.expert_diagnostics and the choices for anything else.
 ExpertDiagnosticsMode parse_expert_diagnostics(const std::string& text);
 
+// How a method with consistency (λ > 0) runs its two passes: batched = one forward over the
+// batch stacked twice (2B rows, each half on its own expert route, one backbone pass; the
+// default), two-pass = two forward calls as the reference does (the order of operations of
+// runs made before batched existed). Same routes for one seed; equal within float rounding
+// without dropout (each half still draws its own dropout masks).
+enum class ConsistencyPasses { Batched, TwoPass };
+
+const char* to_string(ConsistencyPasses passes);  // "batched" | "two-pass"
+// ConfigError naming train.consistency_passes and the choices for anything else.
+ConsistencyPasses parse_consistency_passes(const std::string& text);
+
 // train.early_stopping: stop when `metric` (empty = the main metric) has not improved by more
 // than min_delta (lower is better for loss, perplexity and ter) over `patience` evaluations in a
 // row. patience 0 = off.
@@ -69,6 +80,11 @@ struct TrainOptions {
   // under every other inference mode — each expert path fixed:I,J, random-batch, ensemble and
   // merged — as "<split>@<mode>/<metric>" (dev@fixed:0,0/accuracy).
   bool eval_paths = false;
+  ConsistencyPasses consistency_passes = ConsistencyPasses::Batched;
+  // Less padding: each epoch's seeded order is cut into megabatches of 50 batches (fewer for a
+  // small set, as HF's LengthGroupedSampler), each sorted by length, longest first, and batched
+  // in that order. Deterministic per (seed, epoch); resumes like the plain order.
+  bool group_by_length = false;
 
   // ConfigError naming the `train.` field for values out of range.
   void validate() const;

@@ -33,6 +33,9 @@ Trainer::Trainer(Objective& objective, const TrainOptions& options)
 void Trainer::init() {
   options_.validate();
   if (objective_.train_size() == 0) throw InputError("the training data holds no examples");
+  if (options_.group_by_length &&
+      static_cast<int64_t>(objective_.train_lengths().size()) != objective_.train_size())
+    throw ConfigError("train.group_by_length: this objective's rows have no lengths to group by");
   batches_per_epoch_ = (objective_.train_size() + options_.batch_size - 1) / options_.batch_size;
   total_steps_ = total_optimizer_steps(options_, batches_per_epoch_);
   schedule_ = make_schedule(options_, total_steps_);
@@ -88,7 +91,9 @@ StepReport Trainer::train_step(const std::vector<int64_t>& order, int64_t micro_
 bool Trainer::run() {
   for (auto* o : observers_) o->on_start(state_, total_steps_);
   while (state_.step < total_steps_ && !state_.stopped_early) {
-    const auto order = epoch_order(objective_.train_size(), options_.seed, state_.epoch);
+    auto order = epoch_order(objective_.train_size(), options_.seed, state_.epoch);
+    if (options_.group_by_length)
+      order = group_by_length(order, objective_.train_lengths(), options_.batch_size);
     while (state_.step < total_steps_ && !state_.stopped_early) {
       const int64_t group =
           std::min(options_.grad_accum, batches_per_epoch_ - state_.batch_in_epoch);

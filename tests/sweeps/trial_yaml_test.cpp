@@ -178,6 +178,25 @@ TEST(TrialYaml, AblationSwitchesRoundTrip) {
   }
 }
 
+TEST(TrialYaml, PerformanceSwitchesRoundTrip) {
+  const auto c = parse_trial_yaml(
+      "model: m\ntask: {name: rte, dir: d}\n"
+      "train: {consistency_passes: two-pass, group_by_length: true}\n",
+      "t.yaml");
+  EXPECT_EQ(c.train.consistency_passes, train::ConsistencyPasses::TwoPass);
+  EXPECT_TRUE(c.train.group_by_length);
+  EXPECT_EQ(to_yaml(parse_trial_yaml(to_yaml(c), "again.yaml")), to_yaml(c));
+  // Defaults (batched, no grouping) are not written: older trial ids stay.
+  const auto plain = to_yaml(parse_trial_yaml("model: m\ntask: {name: rte, dir: d}\n", "t.yaml"));
+  for (const char* key : {"consistency_passes", "group_by_length"})
+    EXPECT_EQ(plain.find(key), std::string::npos) << key;
+  EXPECT_NE(
+      error_of("model: m\ntrain: {consistency_passes: twice}\n").find("train.consistency_passes"),
+      std::string::npos);
+  EXPECT_NE(error_of("model: m\ntrain: {group_by_length: 2}\n").find("train.group_by_length"),
+            std::string::npos);
+}
+
 TEST(TrialYaml, FixedRoutingIsOneExpert) {
   try {
     parse_trial_yaml("model: m\ntask: {name: rte, dir: d}\nmethod: {routing: fixed, experts: 4}\n",

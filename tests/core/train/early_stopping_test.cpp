@@ -64,6 +64,13 @@ TrainOptions options(int64_t patience, double min_delta = 0.0, std::string metri
 
 const std::vector<double> kScript = {0.5, 0.6, 0.6, 0.55, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7};
 
+TEST(GroupByLength, IsRefusedForAnObjectiveWithoutRowLengths) {
+  ScriptedObjective objective(kScript);
+  TrainOptions o = options(0);
+  o.group_by_length = true;
+  EXPECT_THROW(Trainer(objective, o), ConfigError);
+}
+
 TEST(EarlyStopping, StopsAfterPatienceEvaluationsWithoutImprovement) {
   ScriptedObjective objective(kScript);
   Trainer trainer(objective, options(2));

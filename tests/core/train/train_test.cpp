@@ -141,5 +141,27 @@ TEST(Batches, EpochOrderIsASeededPermutation) {
   for (int64_t i = 0; i < 50; ++i) EXPECT_EQ(sorted[static_cast<size_t>(i)], i);
 }
 
+TEST(Batches, GroupByLengthSortsEachMegabatchAsHf) {
+  // 40 rows, batch 2: min(40 / 8, 50) = 5 batches per megabatch, 10 rows each.
+  std::vector<int64_t> lengths;
+  for (int64_t i = 0; i < 40; ++i) lengths.push_back((i * 7) % 13);
+  const auto order = epoch_order(40, 3, 0);
+  const auto grouped = group_by_length(order, lengths, 2);
+  ASSERT_EQ(grouped.size(), order.size());
+  for (size_t begin = 0; begin < 40; begin += 10) {
+    std::vector<int64_t> a(order.begin() + begin, order.begin() + begin + 10);
+    std::vector<int64_t> b(grouped.begin() + begin, grouped.begin() + begin + 10);
+    for (size_t k = 1; k < b.size(); ++k) EXPECT_GE(lengths[b[k - 1]], lengths[b[k]]);
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    EXPECT_EQ(a, b);  // the same rows, only reordered inside their megabatch
+  }
+  EXPECT_EQ(grouped, group_by_length(order, lengths, 2));  // deterministic
+  // A tiny set is one megabatch; equal lengths keep their order (stable, as Python's sorted).
+  EXPECT_EQ(group_by_length({2, 0, 1}, {5, 9, 5}, 4), (std::vector<int64_t>{1, 2, 0}));
+  EXPECT_THROW(group_by_length({0, 3}, {1, 2}, 1), InputError);
+  EXPECT_EQ(longest_first({1, 3, 1, 2}), (std::vector<int64_t>{1, 3, 0, 2}));
+}
+
 }  // namespace
 }  // namespace adamix::train
