@@ -15,6 +15,7 @@
 #include "core/runtime/device.h"
 #include "core/tokenizers/tokenizer.h"
 #include "core/train/lm_masking.h"
+#include "core/train/lm_objective.h"
 #include "core/train/trainer.h"
 #include "worker/checkpoint_io.h"
 #include "worker/fault_injection.h"

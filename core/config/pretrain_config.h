@@ -9,7 +9,7 @@
 #include <string>
 
 #include "core/models/make_model.h"
-#include "core/train/lm_objective.h"
+#include "core/train/lm_task.h"
 #include "core/train/train_options.h"
 
 namespace adamix::config {

@@ -18,11 +18,10 @@
 #include <vector>
 
 #include "core/models/language_model.h"
+#include "core/train/lm_task.h"
 #include "core/train/objective.h"
 
 namespace adamix::train {
-
-enum class LmTask { Masked, Causal };
 
 struct LmObjectiveOptions {
   LmTask task = LmTask::Masked;
