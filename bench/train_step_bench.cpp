@@ -17,6 +17,10 @@
 //     plain single adapter (M = 1, same r) on the same backbone, interleaved call by call.
 // The backbone is a random BERT written by make_model to --model-dir, which the Python side
 // then loads, so both run identical sizes.
+// Numerics check, before any timing: the AdaMix model's initial trainable values go to
+// <model-dir>/bench_trainable.safetensors, and the batch's cross-entropy with dropout off (eval
+// mode) and every module forced onto expert path (0, 0) goes to the JSON as check_loss; the
+// Python side loads the same values, computes the same number, and bench/run compares the two.
 #include <torch/torch.h>
 
 #include <nlohmann/json.hpp>
@@ -35,6 +39,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/io/safetensors.h"
 #include "core/metrics/metric.h"
 #include "core/models/make_model.h"
 #include "core/peft/consistency.h"
@@ -250,6 +255,21 @@ std::pair<std::vector<double>, std::vector<double>> time_eval(TaskModel& merged,
   return ms;
 }
 
+// The numerics check (see the top): saves the initial trainable values, returns the loss and
+// the logits [N,2] it came from.
+std::pair<double, torch::Tensor> check_loss(TaskModel& model, const adamix::train::Batch& batch,
+                                            const fs::path& dir) {
+  adamix::io::save_safetensors(dir / "bench_trainable.safetensors", model.trainable());
+  torch::NoGradGuard no_grad;
+  model.train(false);
+  auto& routing = model.routing();
+  routing.set_forced_path(adamix::peft::ExpertPath{0, 0});
+  const torch::Tensor logits = model.forward(batch);
+  routing.set_forced_path(std::nullopt);
+  return {torch::nn::functional::cross_entropy(logits, batch.labels).item<double>(),
+          logits.to(torch::kDouble).contiguous()};
+}
+
 int64_t trained_parameters(const TaskModel& model) {
   int64_t n = 0;
   for (const auto& [name, p] : model.trainable()) n += p.numel();
@@ -284,6 +304,7 @@ nlohmann::json run(const BenchOptions& o) {
   options.max_steps = o.warmup + o.steps;
   options.eval_every = 1 << 30;
   options.seed = o.seed;
+  const auto [numerics_loss, numerics_logits] = check_loss(model, batch, dir);
   const std::vector<double> trainer_ms = time_trainer(model, train, options, o);
   adamix::train::TrainOptions two_pass = options;
   two_pass.consistency_passes = adamix::train::ConsistencyPasses::TwoPass;
@@ -315,6 +336,10 @@ nlohmann::json run(const BenchOptions& o) {
   r["sizes"] = {{"backbone", model.accounting().peft.backbone},
                 {"trainable", trained_parameters(model)},
                 {"trainable_single", trained_parameters(single)}};
+  r["check_loss"] = numerics_loss;
+  r["check_logits"] =
+      std::vector<double>(numerics_logits.data_ptr<double>(),
+                          numerics_logits.data_ptr<double>() + numerics_logits.numel());
   r["train_step_ms"] = median(trainer_ms);
   r["train_step_ms_all"] = trainer_ms;
   r["train_step_two_pass_ms"] = median(two_pass_ms);

@@ -12,6 +12,9 @@ here: only timing matters). What it measures, on the CPU with torch.set_num_thre
      zero_grad, two forward passes (new routes, new dropout), CE(z1) + lambda * consistency,
      loss.item(), backward, clip_grad_norm_ 1.0, torch.optim.AdamW step; median after warm-up,
      plus the per-phase breakdown (forward x2 + loss, backward, clip + AdamW).
+  0. numerics: with the C++ side's initial trainable values (<model-dir>/
+     bench_trainable.safetensors), the batch's cross-entropy in eval mode (no dropout) with every
+     adapter forced onto expert path (0, 0): check_loss, which bench/run compares with C++'s.
   2. eval: torch.no_grad() eval-mode log_softmax(model(batch)) of the AdaMix model with merged
      experts versus a single adapter (M = 1, same r), interleaved call by call.
 Model: HF BertModel eager path (embeddings, self-attention, FFN with the Houlsby adapter after
@@ -108,6 +111,7 @@ class AdapterMixture(nn.Module):
         self.down = ExpertLinear(down_experts, hidden, r)
         self.up = ExpertLinear(up_experts, r, hidden)
         self.generator = generator
+        self.forced = None  # (i, j): every call runs that pair (the numerics check)
 
     def draw(self, n):
         return 0 if n == 1 else int(torch.randint(n, (1,), generator=self.generator).item())
@@ -118,8 +122,8 @@ class AdapterMixture(nn.Module):
 
     def forward(self, x):
         d, u = self.down, self.up
-        if self.training:
-            i, j = self.draw(d.weight.size(0)), self.draw(u.weight.size(0))
+        if self.forced is not None or self.training:
+            i, j = self.forced or (self.draw(d.weight.size(0)), self.draw(u.weight.size(0)))
             h = F.gelu(F.linear(x, d.weight[i], d.bias[i]))
             return x + F.linear(h, u.weight[j], u.bias[j])
         h = F.gelu(F.linear(x, self.mean(d.weight), self.mean(d.bias)))
@@ -271,6 +275,29 @@ def make_adamw(named, lr=3e-4, weight_decay=0.1):
     return torch.optim.AdamW(groups, lr=lr, betas=(0.9, 0.999), eps=1e-8)
 
 
+def numerics_check(model, batch, labels, path):
+    """Loads the C++ side's initial trainable values (the same names) into `model` and returns
+    the batch's cross-entropy in eval mode with every adapter on expert path (0, 0)."""
+    values = read_safetensors(path)
+    named = dict(model.trainable())
+    if set(values) != set(named):
+        raise SystemExit(f"numerics check: trainable names differ: C++ only "
+                         f"{sorted(set(values) - set(named))}, Python only "
+                         f"{sorted(set(named) - set(values))}")
+    adapters = [m for m in model.modules() if isinstance(m, AdapterMixture)]
+    with torch.no_grad():
+        for name, p in named.items():
+            p.copy_(values[name])
+        model.eval()
+        for m in adapters:
+            m.forced = (0, 0)
+        logits = model(batch)
+        loss = F.cross_entropy(logits, labels).item()
+    for m in adapters:
+        m.forced = None
+    return loss, logits.double().flatten().tolist()
+
+
 def median_ms(v):
     return statistics.median(v) * 1e3 if v else 0.0
 
@@ -306,6 +333,7 @@ def main():
         "token_type_ids": torch.zeros_like(ids),
     }
     labels = torch.randint(0, 2, (a.batch,), generator=g)
+    check_loss, check_logits = numerics_check(model, batch, labels, f"{a.model_dir}/bench_trainable.safetensors")
     named = model.trainable()
     params = [p for _, p in named]
     optimizer = make_adamw(named)
@@ -367,6 +395,8 @@ def main():
             "trainable": count(params),
             "trainable_single": count(p for _, p in single.trainable()),
         },
+        "check_loss": check_loss,
+        "check_logits": check_logits,
         "train_step_ms": median_ms(step),
         "train_step_ms_all": [x * 1e3 for x in step],
         "phases_ms": {
