@@ -73,6 +73,7 @@ std::vector<std::string> generate_split(train::NlgModel& model, const NlgTrialDa
     int64_t truncated = 0;
     auto settings = data.generation;
     settings.seq_len = std::min(settings.seq_len, model.config().max_positions);
+    const peft::MergeCacheScope merge_once(model.routing());  // decoding: no optimizer step
     texts =
         inference::generate_texts(model.gpt2(), *data.tokenizer, contexts, settings, &truncated);
     const double seconds =

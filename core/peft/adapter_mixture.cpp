@@ -112,7 +112,7 @@ torch::Tensor AdapterMixtureImpl::route_and_run(const torch::Tensor& x) {
       return x + torch::linear(h, wu[j], bu[j]);
     }
     case Route::Kind::Merged: {
-      const std::vector<torch::Tensor> m = expert_means({wd, bd, wu, bu});
+      const std::vector<torch::Tensor>& m = merged_.get(*context_, {wd, bd, wu, bu});
       return x + torch::linear(torch::gelu(torch::linear(x, m[0], m[1])), m[2], m[3]);
     }
     case Route::Kind::PerToken: {

@@ -62,6 +62,7 @@ class AdapterMixtureImpl : public torch::nn::Module {
 
   std::shared_ptr<RoutingContext> context_;
   Route last_route_;
+  MergedExperts merged_;
 };
 TORCH_MODULE(AdapterMixture);
 

@@ -79,7 +79,7 @@ torch::Tensor LoraMixtureImpl::route_and_run(const torch::Tensor& x) {
     case Route::Kind::Pair:
       return scale() * torch::linear(torch::linear(x, a_[last_route_.down]), b_[last_route_.up]);
     case Route::Kind::Merged: {
-      const std::vector<torch::Tensor> m = expert_means({a_, b_});
+      const std::vector<torch::Tensor>& m = merged_.get(*context_, {a_, b_});
       return scale() * torch::linear(torch::linear(x, m[0]), m[1]);
     }
     case Route::Kind::PerToken: {

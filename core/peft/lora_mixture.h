@@ -55,6 +55,7 @@ class LoraMixtureImpl : public torch::nn::Module {
 
   std::shared_ptr<RoutingContext> context_;
   Route last_route_;
+  MergedExperts merged_;
 };
 TORCH_MODULE(LoraMixture);
 

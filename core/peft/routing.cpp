@@ -239,6 +239,22 @@ GateDecision switch_top1(const torch::Tensor& logits) {
   return d;
 }
 
+bool RoutingContext::begin_merge_cache() {
+  if (merge_scope_ != 0) return false;
+  merge_scope_ = ++merge_scopes_;
+  return true;
+}
+
+const std::vector<torch::Tensor>& MergedExperts::get(const RoutingContext& context,
+                                                     const std::vector<torch::Tensor>& stacked) {
+  const uint64_t scope = torch::GradMode::is_enabled() ? 0 : context.merge_cache_scope();
+  if (scope == 0 || scope != scope_) {
+    means_ = expert_means(stacked);
+    scope_ = scope;
+  }
+  return means_;
+}
+
 std::vector<torch::Tensor> expert_means(const std::vector<torch::Tensor>& stacked) {
   std::vector<torch::Tensor> out;
   for (const torch::Tensor& t : stacked) {

@@ -107,6 +107,15 @@ class RoutingContext {
   // The mean ratio over the calls recorded since the last take and their count; resets.
   std::pair<double, int64_t> take_update_ratio();
 
+  // Merged inference computes each module's expert means once per scope (an evaluation, a
+  // decoding: no optimizer step can change the experts inside one; see MergedExperts) instead
+  // of once per call. Returns false, and changes nothing, inside an open scope (an inner scope
+  // shares the outer one).
+  bool begin_merge_cache();
+  void end_merge_cache() { merge_scope_ = 0; }
+  // 0 outside a scope; inside, a number no earlier scope of this context had.
+  uint64_t merge_cache_scope() const { return merge_scope_; }
+
   // learned-top1: each gate adds load_balance · M · Σ f_i P_i here during forward.
   void add_aux_loss(const torch::Tensor& loss);
   // The sum added since the last call (a 0-dim tensor), or an undefined tensor if none; resets.
@@ -128,6 +137,8 @@ class RoutingContext {
   bool paired_open_ = false;
   std::vector<Route> paired_routes_;  // the open pair's routes, in call order
   size_t paired_next_ = 0;
+  uint64_t merge_scope_ = 0;
+  uint64_t merge_scopes_ = 0;
   bool recording_ = false;
   torch::Tensor ratio_sum_;  // 0-dim float64 on the modules' device (no host sync per call)
   int64_t ratio_calls_ = 0;
@@ -150,11 +161,39 @@ struct GateDecision {
 GateDecision switch_top1(const torch::Tensor& logits);
 
 // Merging (METHOD.md): the mean over the leading expert dimension of each stacked tensor
-// (undefined stays undefined; one expert → that expert). Recomputed on every call on purpose:
-// it costs M·|θ| additions per module, independent of the batch, and no cache key can see every
-// write (LibTorch's optimizers update `param.data()`, which bypasses the version counter), so a
-// cache would risk the reference's stale-merge bug.
+// (undefined stays undefined; one expert → that expert).
 std::vector<torch::Tensor> expert_means(const std::vector<torch::Tensor>& stacked);
+
+// One module's merged experts. Outside a merge-cache scope, and whenever gradients are on, the
+// means are recomputed on every call: no cache key can see every write to the experts
+// (LibTorch's optimizers update `param.data()`, which bypasses the version counter), and a stale
+// merge is the reference's bug to avoid. Inside a scope with gradients off they are computed
+// once: evaluation and decoding run no optimizer step.
+class MergedExperts {
+ public:
+  const std::vector<torch::Tensor>& get(const RoutingContext& context,
+                                        const std::vector<torch::Tensor>& stacked);
+
+ private:
+  uint64_t scope_ = 0;  // the scope means_ belongs to; 0 = none
+  std::vector<torch::Tensor> means_;
+};
+
+// Holds a merge-cache scope open (RoutingContext::begin_merge_cache) for its lifetime.
+class MergeCacheScope {
+ public:
+  explicit MergeCacheScope(RoutingContext& context)
+      : context_(context), opened_(context.begin_merge_cache()) {}
+  ~MergeCacheScope() {
+    if (opened_) context_.end_merge_cache();
+  }
+  MergeCacheScope(const MergeCacheScope&) = delete;
+  MergeCacheScope& operator=(const MergeCacheScope&) = delete;
+
+ private:
+  RoutingContext& context_;
+  bool opened_;
+};
 
 // y = x W_e^T + b_e with expert e = index[k] for row k; x [K,in], weight [M,out,in], bias
 // [M,out] or undefined, index [K] int64 (undefined or M == 1: expert 0) → [K,out]. No loop over

@@ -99,6 +99,7 @@ std::map<std::string, double> ClassificationObjective::score_split(
 Evaluation ClassificationObjective::evaluate(int64_t index) {
   const EvaluationSeed seeded(model_.routing().generator(),
                               seed_ * 7919 + 17 + static_cast<uint64_t>(index));
+  const peft::MergeCacheScope merge_once(model_.routing());  // no optimizer step in here
   Evaluation result;
   for (const auto& split : eval_) {
     for (const auto& [name, score] : score_split(split))

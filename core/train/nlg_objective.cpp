@@ -91,6 +91,7 @@ StepLoss NlgObjective::loss(const std::vector<int64_t>& rows) {
 Evaluation NlgObjective::evaluate(int64_t index) {
   const EvaluationSeed seeded(model_.routing().generator(),
                               options_.seed * 7919 + 29 + static_cast<uint64_t>(index));
+  const peft::MergeCacheScope merge_once(model_.routing());  // no optimizer step in here
   double loss_sum = 0, tokens = 0, right = 0;
   const auto n = static_cast<int64_t>(dev_.size());
   std::vector<int64_t> lengths;  // batches of similar length pad less

@@ -214,6 +214,42 @@ TEST(AdapterMixture, MergedOutputFollowsEveryParameterUpdate) {
   EXPECT_LT(max_diff(f.adapter(f.x), merged_reference()), kTight);
 }
 
+// Inside a merge-cache scope (an evaluation, a decoding) the means are computed once: a write
+// there is not seen until the scope ends; the next scope, and any call with gradients on, merges
+// again. The cached output equals the per-call one.
+TEST(AdapterMixture, MergeCacheScopeMergesOncePerScope) {
+  Fixture f = make(Share::Up, "merged");
+  torch::NoGradGuard no_grad;
+  const torch::Tensor per_call = f.adapter(f.x);
+  torch::Tensor inside;
+  {
+    const MergeCacheScope scope(*f.context);
+    EXPECT_NE(f.context->merge_cache_scope(), 0u);
+    inside = f.adapter(f.x);
+    EXPECT_TRUE(torch::equal(inside, per_call));
+    f.adapter->down_->weight_.data()[0].add_(1.0);      // no optimizer step happens in a scope
+    EXPECT_TRUE(torch::equal(f.adapter(f.x), inside));  // merged once: the cache
+    {
+      const MergeCacheScope nested(*f.context);  // shares the outer scope
+      EXPECT_TRUE(torch::equal(f.adapter(f.x), inside));
+    }
+    EXPECT_NE(f.context->merge_cache_scope(), 0u);
+    {
+      torch::AutoGradMode grad(true);  // never cached with gradients on
+      EXPECT_GT(max_diff(f.adapter(f.x).detach(), inside), 1e-3);
+    }
+  }
+  EXPECT_EQ(f.context->merge_cache_scope(), 0u);
+  const torch::Tensor after = f.adapter(f.x);
+  EXPECT_GT(max_diff(after, inside), 1e-3);
+  const auto& a = *f.adapter;
+  EXPECT_LT(max_diff(after, adapter_reference(f.x, a.down_->weight_.mean(0), a.down_->bias_.mean(0),
+                                              a.up_->weight_.mean(0), a.up_->bias_.mean(0))),
+            kTight);
+  const MergeCacheScope next(*f.context);  // a new scope merges again
+  EXPECT_TRUE(torch::equal(f.adapter(f.x), after));
+}
+
 TEST(AdapterMixture, GradientsOnlyReachTheDrawnExperts) {
   Fixture f = make(Share::None, "merged");
   f.adapter->train();
