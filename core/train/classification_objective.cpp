@@ -32,26 +32,26 @@ ClassificationObjective::ClassificationObjective(TaskModel& model,
 StepLoss ClassificationObjective::loss(const std::vector<int64_t>& rows) {
   const auto& peft = model_.peft();
   const bool consistency = peft::uses_consistency(peft.options);
+  const bool paired = consistency && consistency_passes_ == ConsistencyPasses::Batched &&
+                      peft::can_pair_passes(peft);
+  std::vector<int64_t> batch_rows = rows;  // paired: the rows twice, one forward for both passes
+  if (paired) batch_rows.insert(batch_rows.end(), rows.begin(), rows.end());
+  const Batch batch = make_batch(train_, batch_rows, model_.regression(), model_.device());
   torch::Tensor z1, z2;
-  Batch batch;
-  if (consistency && consistency_passes_ == ConsistencyPasses::Batched &&
-      peft::can_pair_passes(peft)) {
-    std::vector<int64_t> twice = rows;
-    twice.insert(twice.end(), rows.begin(), rows.end());
-    const Batch stacked = make_batch(train_, twice, model_.regression(), model_.device());
-    std::tie(z1, z2) = peft::paired_forward(peft, [&] { return model_.forward(stacked); });
-    batch = make_batch(train_, rows, model_.regression(), model_.device());  // labels, size
+  if (paired) {
+    std::tie(z1, z2) = peft::paired_forward(peft, [&] { return model_.forward(batch); });
   } else {
-    batch = make_batch(train_, rows, model_.regression(), model_.device());
     z1 = model_.forward(batch);
     if (consistency) z2 = model_.forward(batch);  // new routes, new dropout
   }
+  const auto examples = static_cast<int64_t>(rows.size());
+  const torch::Tensor labels = batch.labels.narrow(0, 0, examples);  // the first copy's
   StepLoss step;
   if (model_.regression()) {
-    step.task_loss = torch::mse_loss(z1.squeeze(-1), batch.labels);
+    step.task_loss = torch::mse_loss(z1.squeeze(-1), labels);
   } else {
     step.task_loss = torch::nn::functional::cross_entropy(
-        z1, batch.labels,
+        z1, labels,
         torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(label_smoothing_));
   }
   step.loss = step.task_loss;
@@ -63,7 +63,7 @@ StepLoss ClassificationObjective::loss(const std::vector<int64_t>& rows) {
     step.loss = step.loss + peft.options.consistency * step.consistency;
   }
   if (const auto aux = model_.routing().take_aux_loss(); aux.defined()) step.loss = step.loss + aux;
-  step.examples = batch.size();
+  step.examples = examples;
   return step;
 }
 

@@ -10,6 +10,15 @@
 #include "core/train/generator_state.h"
 
 namespace adamix::train {
+namespace {
+
+std::vector<int64_t> row_lengths(const std::vector<data::NlgEncoded>& rows) {
+  std::vector<int64_t> lengths;
+  for (const auto& row : rows) lengths.push_back(static_cast<int64_t>(row.input_ids.size()));
+  return lengths;
+}
+
+}  // namespace
 
 NlgBatch make_nlg_batch(const std::vector<data::NlgEncoded>& rows,
                         const std::vector<int64_t>& indices, torch::Device device) {
@@ -94,9 +103,7 @@ Evaluation NlgObjective::evaluate(int64_t index) {
   const peft::MergeCacheScope merge_once(model_.routing());  // no optimizer step in here
   double loss_sum = 0, tokens = 0, right = 0;
   const auto n = static_cast<int64_t>(dev_.size());
-  std::vector<int64_t> lengths;  // batches of similar length pad less
-  for (const auto& row : dev_) lengths.push_back(static_cast<int64_t>(row.input_ids.size()));
-  const std::vector<int64_t> order = longest_first(lengths);
+  const std::vector<int64_t> order = longest_first(row_lengths(dev_));  // less padding
   for (int64_t begin = 0; begin < n; begin += options_.batch_size) {
     const std::vector<int64_t> rows(order.begin() + begin,
                                     order.begin() + std::min(n, begin + options_.batch_size));
@@ -120,11 +127,7 @@ Evaluation NlgObjective::evaluate(int64_t index) {
   return result;
 }
 
-std::vector<int64_t> NlgObjective::train_lengths() const {
-  std::vector<int64_t> lengths;
-  for (const auto& row : train_) lengths.push_back(static_cast<int64_t>(row.input_ids.size()));
-  return lengths;
-}
+std::vector<int64_t> NlgObjective::train_lengths() const { return row_lengths(train_); }
 
 std::vector<std::pair<std::string, at::Generator>> NlgObjective::generators() {
   return {{"routing", model_.routing().generator()}};
