@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <optional>
 #include <set>
 
 #include "core/error.h"
@@ -179,6 +181,7 @@ std::optional<TrialEnding> trial_ending(const TrialData& t,
   const double min_delta = min_delta_text.empty() ? 0.0 : std::stod(min_delta_text);
   ending.total_steps = t.facts ? t.facts->total_steps : 0;
   train::Plateau plateau;
+  std::optional<double> first;  // the first evaluation, as a score (higher is better)
   int64_t last_step = -1;
   for (const auto& row : metrics) {
     ending.stop_step = std::max(ending.stop_step, row.step);
@@ -187,11 +190,17 @@ std::optional<TrialEnding> trial_ending(const TrialData& t,
     last_step = row.step;  // one value per evaluation (an NLG final row repeats its step)
     ++ending.evaluations;
     plateau.add(row.value, watched, min_delta);
+    if (!first) first = plateau.best;
   }
   if (ending.evaluations == 0) return std::nullopt;
   ending.stale_evaluations = plateau.stale;
-  ending.converged = ending.stopped_early || ending.stale_evaluations >= ending.patience;
   ending.judged = ending.stopped_early || ending.evaluations > ending.patience;
+  // Flat: the best never beat the first evaluation by more than 1% of the metric (of its
+  // value above 1: perplexity, TER); one more dev example right is no learning.
+  const double flat_tolerance = 0.01 * std::max(1.0, std::fabs(*first));
+  ending.flat = ending.evaluations > 1 && ending.judged && plateau.best <= *first + flat_tolerance;
+  ending.converged =
+      !ending.flat && (ending.stopped_early || ending.stale_evaluations >= ending.patience);
   return ending;
 }
 

@@ -47,6 +47,10 @@ struct TrialEnding {
   // `judged` is false.
   bool converged = false;
   bool judged = false;
+  // Judged, and no evaluation after the first beat it by more than 1% of the metric: flat from
+  // its first evaluation (stuck, often at the majority class, or trained out before it),
+  // neither converged nor still improving — a plateau at chance must not read as convergence.
+  bool flat = false;
 };
 
 struct TrialData {

@@ -50,7 +50,11 @@ Cell score_cell(const Trials& trials, const std::string& metric) {
     }
     if (std::isfinite(value)) {
       values.push_back(value);
-      if (t->ending && t->ending->judged && !t->ending->converged) ++cell.not_converged;
+      if (t->ending && t->ending->flat) {
+        ++cell.flat;
+      } else if (t->ending && t->ending->judged && !t->ending->converged) {
+        ++cell.not_converged;
+      }
     } else {
       ++cell.no_value;
     }
@@ -182,6 +186,15 @@ void finish_table(Table& table, const RunData& data, const Trials& fed) {
   }
   table.partial = table.running + table.queued > 0;
   mark_best(table);
+  // Say what the convergence notes mean, in the tables that carry any.
+  bool noted = false;
+  for (const auto& row : table.rows)
+    for (const auto& cell : row.cells) noted = noted || cell.not_converged > 0 || cell.flat > 0;
+  if (noted)
+    table.caption +=
+        " \"n not converged\": n of the seeds were still improving at their last evaluations; "
+        "\"n flat\": n seeds' dev metric never beat their first evaluation by more than 1 point "
+        "(stuck from the start, often at the majority class).";
 }
 
 }  // namespace adamix::reports

@@ -36,6 +36,7 @@ std::string cell_notes(const Cell& cell) {
   if (cell.no_value > 0) notes.push_back(std::to_string(cell.no_value) + " n/a");
   if (cell.not_converged > 0)
     notes.push_back(std::to_string(cell.not_converged) + " not converged");
+  if (cell.flat > 0) notes.push_back(std::to_string(cell.flat) + " flat");
   std::string text;
   for (const auto& note : notes) text += (text.empty() ? " (" : ", ") + note;
   return text.empty() ? "" : text + ")";

@@ -167,7 +167,7 @@ Table main_table(const RunData& data) {
   table.title = "Main results";
   table.caption = std::string(kScoreCaption) +
                   (tasks.size() >= 2 ? " Avg.: mean over tasks of each task's first metric." : "") +
-                  kParamsCaption;
+                  kParamsCaption + table.caption;  // after finish_table's convergence legend
   return table;
 }
 
@@ -183,6 +183,7 @@ std::vector<Table> nlg_tables(const RunData& data) {
       table.name = table_name_of(task.task) + "-" + std::to_string(suffix);
     table.title = task.label + ": generation with beam search";
     const bool split = task.metrics.front().rfind("test_seen/", 0) == 0;
+    const std::string legend = table.caption;  // finish_table's convergence legend, if any
     table.caption =
         task.style == NlgStyle::E2e
             ? "The final model's beam-search outputs scored as the E2E challenge's scripts do: "
@@ -195,7 +196,7 @@ std::vector<Table> nlg_tables(const RunData& data) {
                   "(sum + 1) / (n + 1); lower is better) as printed") +
                   (split ? "; S, U, A: seen, unseen and all categories" : "") +
                   "; mean \xC2\xB1 sample sd over seeds.";
-    table.caption += kParamsCaption;
+    table.caption += kParamsCaption + legend;
     tables.push_back(std::move(table));
   }
   return tables;

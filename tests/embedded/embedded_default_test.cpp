@@ -1,8 +1,11 @@
 // The embedded default as the quickstart uses it: scripts/embedded-default pretrains a small
 // BERT on the synthetic language (and reuses its cache the second time), and that backbone
 // beats a random one of the same shape, vocabulary and initialisation recipe under the same
-// adapter training, by a clear margin, on tasks whose labels need syntax and word classes.
-// Slow by nature: one masked-LM run and four trials of 30 epochs, two at a time.
+// adapter training, by a clear margin, on a task whose labels need syntax (acceptability).
+// Slow by nature: one masked-LM run and two trials of 30 epochs, side by side. (Entailment,
+// which needs word classes, separates them too — 0.60 vs 0.37 — but costs 2.5 more minutes,
+// and LoRA would not do here: LoRA r = 8 on the random backbone reaches the pretrained one's
+// scores on both tasks, 0.55 vs 0.50 MCC and 0.61 vs 0.63 accuracy at 10 epochs.)
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -65,8 +68,8 @@ TEST(EmbeddedDefault, PretrainedBackboneBeatsARandomOneUnderTheSameAdapterTraini
                       q(dir / "random"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
-  // Tasks in the backbone's language (its seed and vocabulary), one clause per sentence.
-  for (const std::string kind : {"acceptability", "entailment"}) {
+  // A task in the backbone's language (its seed and vocabulary), one clause per sentence.
+  for (const std::string kind : {"acceptability"}) {
     r = run_adamix("make-task --kind " + kind +
                    " --seed 1 --vocabulary 400 --depth 1 --size 1000 --dev-size 500 --out " +
                    q(dir / kind));
@@ -96,8 +99,7 @@ TEST(EmbeddedDefault, PretrainedBackboneBeatsARandomOneUnderTheSameAdapterTraini
       ASSERT_EQ(read_file(dir / (name + ".rc")), "0\n") << out;
       scores[b] = best_score(out);
     }
-    // Measured (before group_by_length): acceptability MCC 0.44 vs 0.04, entailment accuracy
-    // 0.60 vs 0.37.
+    // Measured (before group_by_length): MCC 0.44 vs 0.04.
     EXPECT_GT(scores[0], scores[1] + 0.15)
         << kind << ": pretrained " << scores[0] << ", random " << scores[1];
   }

@@ -377,13 +377,16 @@ TEST_F(TablesTest, ConvergenceIsMarkedAndExpertDiagnosticsGetATable) {
   plateau["dev@ensemble/accuracy"] = 0.66;
   plateau["dev@random-batch/accuracy"] = 0.62;
   add("m2", 2, 2,
-      {{10, {{"dev/accuracy", 0.7}}},
+      {{5, {{"dev/accuracy", 0.6}}},
+       {10, {{"dev/accuracy", 0.7}}},
        {20, {{"dev/accuracy", 0.7}}},
        {30, {{"dev/accuracy", 0.68}}},
        {40, plateau}});
   // Early stopping ended it at step 20 (the trainer's marker).
   add("s1", 1, 1,
-      {{10, {{"dev/accuracy", 0.8}}}, {20, {{"dev/accuracy", 0.8}, {"train/early_stopped", 1.0}}}},
+      {{5, {{"dev/accuracy", 0.7}}},
+       {10, {{"dev/accuracy", 0.8}}},
+       {20, {{"dev/accuracy", 0.8}, {"train/early_stopped", 1.0}}}},
       "{patience: 1, min_delta: 0}");
   write_run(dir_, trials);
   const auto data = load_run(dir_);
@@ -430,6 +433,52 @@ TEST_F(TablesTest, ConvergenceIsMarkedAndExpertDiagnosticsGetATable) {
   EXPECT_NEAR(cells.at("Random-batch")->mean, 0.62, 1e-12);
   EXPECT_NEAR(cells.at("Merged")->mean, (0.7 + 0.69) / 2, 1e-12);  // its own dev/accuracy
   EXPECT_EQ(main.columns.size(), 6u);  // and no columns of their own in the main table
+}
+
+// A trial stuck at its first evaluation's score (a plateau at chance from the start) is "flat":
+// not counted as converged, whether it ran out its budget or early stopping ended it (the
+// first trial stands for one whose early stopping was asked for but never reached).
+TEST_F(TablesTest, AFlatTrialIsNeitherConvergedNorStillImproving) {
+  std::vector<test_util::FakeTrial> trials;
+  const auto add = [&](const std::string& id, int seed, std::vector<double> accuracies,
+                       bool stopped = false) {
+    test_util::FakeTrial t;
+    t.id = id, t.experts = 4, t.seed = seed, t.early_stopping = "{patience: 2, min_delta: 0}";
+    int64_t step = 0;
+    for (const double a : accuracies) {
+      t.evals[step += 10] = {{"dev/accuracy", a},          {"expert/picks_down_0", 0.25},
+                             {"expert/delta_down_0", 0.2}, {"expert/delta_up_0", 0.5},
+                             {"expert/cosine_down", 0.1},  {"expert/update_ratio", 0.01}};
+    }
+    if (stopped) t.evals.rbegin()->second["train/early_stopped"] = 1.0;
+    trials.push_back(t);
+  };
+  add("flat", 1, {0.334, 0.334, 0.33, 0.334, 0.332});  // the majority class throughout
+  add("stopped-flat", 2, {0.334, 0.334, 0.334}, true);
+  add("learned", 3, {0.334, 0.5, 0.6, 0.6, 0.59, 0.6});  // plateaued after learning
+  write_run(dir_, trials);
+  const auto data = load_run(dir_);
+  ASSERT_EQ(data.trials.size(), 3u);
+  for (int i : {0, 1}) {
+    ASSERT_TRUE(data.trials[i].ending) << i;
+    EXPECT_TRUE(data.trials[i].ending->flat) << i;
+    EXPECT_FALSE(data.trials[i].ending->converged) << i;
+  }
+  EXPECT_TRUE(data.trials[1].ending->stopped_early);
+  EXPECT_FALSE(data.trials[2].ending->flat);
+  EXPECT_TRUE(data.trials[2].ending->converged);
+
+  const auto tables = report_tables(data);
+  const auto& main = find_table(tables, "main");
+  ASSERT_EQ(main.rows.size(), 1u);
+  EXPECT_EQ(cell_notes(main.rows[0].cells[1]), " (2 flat)");
+  EXPECT_NE(main.caption.find("\"n flat\""), std::string::npos) << main.caption;
+  const auto& diagnostics = find_table(tables, "expert-diagnostics");
+  for (size_t c = 0; c < diagnostics.columns.size(); ++c) {
+    if (diagnostics.columns[c].name == "Converged") {
+      EXPECT_EQ(diagnostics.rows.at(0).cells[c].text, "1/3 (2 flat)");
+    }
+  }
 }
 
 }  // namespace
