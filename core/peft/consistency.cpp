@@ -72,8 +72,9 @@ bool uses_consistency(const PeftOptions& method) {
          (method.module == PeftModule::Adapter || method.module == PeftModule::Lora);
 }
 
-bool can_pair_passes(const PeftHandle& peft) {
-  return peft.context->routing() != Routing::LearnedTop1;
+bool pairs_consistency_passes(const PeftHandle& peft, bool batched) {
+  return batched && uses_consistency(peft.options) &&
+         peft.context->routing() != Routing::LearnedTop1;
 }
 
 std::pair<torch::Tensor, torch::Tensor> paired_forward(

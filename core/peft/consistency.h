@@ -26,9 +26,10 @@ torch::Tensor consistency_loss(const torch::Tensor& z1, const torch::Tensor& z2)
 // Whether `method` trains with the second pass: lambda > 0 on an adapter / LoRA method.
 bool uses_consistency(const PeftOptions& method);
 
-// Whether `peft`'s consistency passes can run as one forward (paired_forward): random or fixed
-// routing. Learned-top1 keeps two passes: its gates' load-balancing term is defined per pass.
-bool can_pair_passes(const PeftHandle& peft);
+// Whether a training step runs its two consistency passes as one forward (paired_forward): the
+// term is on (uses_consistency), the config asks for batched passes, and the routing is random
+// or fixed. Learned-top1 keeps two passes: its gates' load-balancing term is defined per pass.
+bool pairs_consistency_passes(const PeftHandle& peft, bool batched);
 
 // Both consistency passes as one forward: `forward` must run the batch stacked twice (its rows,
 // then the same rows again) while each mixture call gets the two passes' routes

@@ -26,6 +26,8 @@ RoutingContext::RoutingContext(const PeftOptions& options, at::Generator generat
     : routing_(options.routing),
       experts_(options.experts),
       share_(options.share),
+      down_experts_(down_experts(options)),
+      up_experts_(up_experts(options)),
       load_balance_(options.load_balance),
       generator_(std::move(generator)),
       down_picks_(static_cast<size_t>(options.experts), 0),
@@ -135,8 +137,7 @@ void RoutingContext::begin_paired_forward(int64_t modules) {
   paired_next_ = 0;
   paired_open_ = true;
   if (routing_ != Routing::Random) return;  // fixed and learned-top1 draw nothing
-  const int64_t down = share_ == Share::Down ? 1 : experts_;
-  const int64_t up = share_ == Share::Up ? 1 : experts_;
+  const int64_t down = down_experts_, up = up_experts_;
   for (Route& r : paired_routes_) {  // the first pass's draws, in call order
     r.kind = Route::Kind::Halves;
     r.down = draw(down);

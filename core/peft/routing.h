@@ -127,6 +127,8 @@ class RoutingContext {
   Routing routing_;
   int64_t experts_;
   Share share_;
+  int64_t down_experts_;  // per module side: 1 on the shared side (down_experts(options))
+  int64_t up_experts_;
   double load_balance_;
   InferenceMode inference_;
   at::Generator generator_;

@@ -32,8 +32,8 @@ ClassificationObjective::ClassificationObjective(TaskModel& model,
 StepLoss ClassificationObjective::loss(const std::vector<int64_t>& rows) {
   const auto& peft = model_.peft();
   const bool consistency = peft::uses_consistency(peft.options);
-  const bool paired = consistency && consistency_passes_ == ConsistencyPasses::Batched &&
-                      peft::can_pair_passes(peft);
+  const bool paired =
+      peft::pairs_consistency_passes(peft, consistency_passes_ == ConsistencyPasses::Batched);
   std::vector<int64_t> batch_rows = rows;  // paired: the rows twice, one forward for both passes
   if (paired) batch_rows.insert(batch_rows.end(), rows.begin(), rows.end());
   const Batch batch = make_batch(train_, batch_rows, model_.regression(), model_.device());

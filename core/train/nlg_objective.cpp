@@ -67,8 +67,8 @@ StepLoss NlgObjective::loss(const std::vector<int64_t>& rows) {
   const bool consistency = peft::uses_consistency(peft.options);
   const NlgBatch batch = make_nlg_batch(train_, rows, model_.device());
   torch::Tensor z1, z2;
-  if (consistency && options_.consistency_passes == ConsistencyPasses::Batched &&
-      peft::can_pair_passes(peft)) {
+  if (peft::pairs_consistency_passes(peft,
+                                     options_.consistency_passes == ConsistencyPasses::Batched)) {
     const torch::Tensor twice = torch::cat({batch.input_ids, batch.input_ids});
     std::tie(z1, z2) = peft::paired_forward(peft, [&] { return model_.logits(twice); });
   } else {
