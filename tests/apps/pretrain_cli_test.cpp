@@ -10,7 +10,9 @@
 #include "core/io/safetensors.h"
 #include "tests/support/cli_helpers.h"
 
-namespace adamix::testing {
+// A namespace of its own: unity builds compile this file with its neighbours, whose
+// anonymous-namespace helpers have the same names.
+namespace adamix::testing::pretrain_cli_test {
 namespace {
 namespace fs = std::filesystem;
 
@@ -175,4 +177,4 @@ TEST(PretrainErrors, BadInputIsOneLineAndWritesNothing) {
 }
 
 }  // namespace
-}  // namespace adamix::testing
+}  // namespace adamix::testing::pretrain_cli_test

@@ -10,7 +10,9 @@
 #include "core/models/bert.h"
 #include "core/train/lm_masking.h"
 
-namespace adamix::models {
+// A namespace of its own: unity builds compile this file with its neighbours, whose
+// anonymous-namespace helpers have the same names.
+namespace adamix::models::lm_heads_test {
 namespace {
 
 ModelConfig config(Arch arch) {
@@ -192,4 +194,4 @@ TEST(LmHeads, MlmTrainingLowersTheLoss) {
 }
 
 }  // namespace
-}  // namespace adamix::models
+}  // namespace adamix::models::lm_heads_test

@@ -9,7 +9,9 @@
 #include "core/peft/peft_model.h"
 #include "peft_test_helpers.h"
 
-namespace adamix::peft {
+// A namespace of its own: unity builds compile this file with its neighbours, whose
+// anonymous-namespace helpers have the same names.
+namespace adamix::peft::lora_mixture_test {
 namespace {
 
 using testing::lora_reference;
@@ -194,4 +196,4 @@ TEST(LoraMixture, BertQueryLoraEqualsAWeightDelta) {
 }
 
 }  // namespace
-}  // namespace adamix::peft
+}  // namespace adamix::peft::lora_mixture_test
