@@ -110,7 +110,7 @@ bool has_paths(const Trials& trials) {
 bool has_diagnostics(const TrialData& t) { return t.last_metrics.count("expert/delta_down_0") > 0; }
 
 // "2/3": the done trials that converged (stopped early or plateaued) of those with an ending;
-// "0/2 (1 flat)" when some never beat their first evaluation.
+// "0/2 (1 flat)" when some were flat (TrialEnding::flat).
 std::string converged_text(const Trials& trials) {
   int64_t converged = 0, ended = 0, flat = 0;
   for (const auto* t : trials) {
@@ -170,8 +170,8 @@ std::optional<Table> expert_diagnostics_table(const RunData& data) {
       "cosine between the experts' \xCE\x94 (1: they moved alike). Update / x: the module's "
       "output update over its input, under the inference mode. Converged: trials that stopped "
       "early or had not improved their dev metric over their last evaluations (patience, 3 by "
-      "default); flat: never beat their first evaluation (not counted as converged); Steps: the "
-      "last step trained.";
+      "default); flat: never beat their first evaluation by more than 1% of the metric (not "
+      "counted as converged); Steps: the last step trained.";
   table.columns.push_back({ColumnKind::Label, "", "Method", "", "", {}, {}});
   table.columns.push_back({ColumnKind::Text, "", "Task", "", "", {}, {}});
   for (const auto& column : diagnostic_columns())

@@ -27,7 +27,7 @@ struct Cell {
   // Trials in the mean that ended at their budget still improving (TrialEnding: judged and not
   // converged); per-task cells only.
   int64_t not_converged = 0;
-  int64_t flat = 0;   // trials in the mean whose metric never beat their first evaluation
+  int64_t flat = 0;   // trials in the mean that were flat (TrialEnding::flat)
   bool bold = false;  // best in its column (higher is better)
 
   static Cell label(std::string text);  // a Text cell
