@@ -3,6 +3,7 @@
 #include "apps/commands.h"
 #include "core/error.h"
 #include "core/inference/forward_file.h"
+#include "core/runtime/memory.h"
 #include "core/runtime/threads.h"
 #include "storage/checkpoint.h"
 #include "sweeps/trial_yaml.h"
@@ -11,6 +12,7 @@
 namespace adamix::cli {
 
 int run_forward(const ParsedFlags& flags) {
+  runtime::retain_freed_memory();
   runtime::configure_threads(static_cast<int>(flags.get_int("threads")));
   inference::ForwardFileOptions options;
   options.model_dir = flags.get("model");

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/inference/generate.h"
 #include "core/models/model_config.h"
+#include "core/runtime/memory.h"
 #include "core/runtime/threads.h"
 #include "storage/checkpoint.h"
 #include "sweeps/trial_yaml.h"
@@ -34,6 +35,7 @@ std::vector<int64_t> parse_ids(const std::string& text, const std::string& flag)
 }  // namespace
 
 int run_generate(const ParsedFlags& flags) {
+  runtime::retain_freed_memory();
   runtime::configure_threads(static_cast<int>(flags.get_int("threads")));
   inference::GenerateFileOptions options;
   options.model_dir = flags.get("model");

@@ -3,6 +3,7 @@
 
 #include "apps/commands.h"
 #include "apps/stop_request.h"
+#include "core/runtime/memory.h"
 #include "core/runtime/threads.h"
 #include "sweeps/pretrain_yaml.h"
 #include "worker/fault_injection.h"
@@ -11,6 +12,7 @@
 namespace adamix::cli {
 
 int run_pretrain(const ParsedFlags& flags) {
+  runtime::retain_freed_memory();
   runtime::configure_threads(static_cast<int>(flags.get_int("threads")));
   auto config = sweeps::load_pretrain_yaml(flags.get("config"));
   if (const auto device = flags.get_optional("device")) config.device = *device;

@@ -9,6 +9,7 @@
 #include "apps/stop_request.h"
 #include "core/error.h"
 #include "core/io/sha256.h"
+#include "core/runtime/memory.h"
 #include "core/runtime/threads.h"
 #include "sweeps/trial_yaml.h"
 #include "worker/fault_injection.h"
@@ -27,6 +28,7 @@ config::TrialConfig load_config(const std::string& source) {
 }
 
 int train(const ParsedFlags& flags, const std::optional<worker::EventChannel>& events) {
+  runtime::retain_freed_memory();
   runtime::configure_threads(static_cast<int>(flags.get_int("threads")));
   auto config = load_config(flags.get("config"));
   if (const auto device = flags.get_optional("device")) config.device = *device;

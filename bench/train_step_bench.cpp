@@ -15,6 +15,12 @@
 //     phase (forward ×2 + loss, backward, clip + AdamW), to show where the time goes.
 //  3. eval: no-grad eval-mode predict() of the AdaMix model in `merged` inference mode versus a
 //     plain single adapter (M = 1, same r) on the same backbone, interleaved call by call.
+//  4. memory: the peak resident memory of the first trainer's steps (the default path) above
+//     what the process held before them (Linux: /proc/self/clear_refs resets VmHWM), measured
+//     first, before any other step has grown the heap; the Python side measures its loop alike.
+//  5. matmul probe: GFLOP/s of one matrix multiply of the step's largest shape (the batched
+//     step's rows times the FFN's up projection), run in the same process after the steps, for
+//     bench/run to compare with the step's own matrix-multiply FLOP/s.
 // The backbone is a random BERT written by make_model to --model-dir, which the Python side
 // then loads, so both run identical sizes.
 // Numerics check, before any timing: the AdaMix model's initial trainable values go to
@@ -43,6 +49,7 @@
 #include "core/metrics/metric.h"
 #include "core/models/make_model.h"
 #include "core/peft/consistency.h"
+#include "core/runtime/memory.h"
 #include "core/train/optimizer.h"
 #include "core/train/task_model.h"
 #include "core/train/trainer.h"
@@ -270,6 +277,40 @@ std::pair<double, torch::Tensor> check_loss(TaskModel& model, const adamix::trai
           logits.to(torch::kDouble).contiguous()};
 }
 
+// Resident memory in KiB from /proc/self/status (`VmRSS` now, `VmHWM` the peak since the last
+// reset_peak_memory()).
+int64_t status_kib(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1));
+  throw adamix::IoError("no " + field + " in /proc/self/status (peak memory needs Linux)");
+}
+
+// Sets the peak (VmHWM) to the current resident size (Linux >= 4.0); returns that size in KiB.
+int64_t reset_peak_memory() {
+  std::ofstream("/proc/self/clear_refs") << "5";
+  return status_kib("VmRSS");
+}
+
+// GFLOP/s of linear(x [rows, in], W [out, in]) as the model's FFN runs it, over enough calls for
+// about a second (at least 5).
+double matmul_probe_gflops(int64_t rows, int64_t in, int64_t out) {
+  torch::NoGradGuard no_grad;
+  const auto x = torch::randn({rows, in});
+  const auto w = torch::randn({out, in});
+  const auto b = torch::randn({out});
+  torch::linear(x, w, b);  // warm-up
+  std::vector<double> ms;
+  const auto start = Clock::now();
+  while (ms.size() < 5 || (ms_since(start) < 1000 && ms.size() < 1000)) {
+    const auto t = Clock::now();
+    torch::linear(x, w, b);
+    ms.push_back(ms_since(t));
+  }
+  return 2.0 * rows * in * out / (median(ms) * 1e6);
+}
+
 int64_t trained_parameters(const TaskModel& model) {
   int64_t n = 0;
   for (const auto& [name, p] : model.trainable()) n += p.numel();
@@ -277,6 +318,7 @@ int64_t trained_parameters(const TaskModel& model) {
 }
 
 nlohmann::json run(const BenchOptions& o) {
+  adamix::runtime::retain_freed_memory();  // as `adamix train` does
   torch::set_num_threads(o.threads);
   const fs::path dir = o.model_dir.empty() ? fs::temp_directory_path() / "adamix_bench_model"
                                            : fs::path(o.model_dir);
@@ -305,7 +347,9 @@ nlohmann::json run(const BenchOptions& o) {
   options.eval_every = 1 << 30;
   options.seed = o.seed;
   const auto [numerics_loss, numerics_logits] = check_loss(model, batch, dir);
+  const int64_t rss_before_kib = reset_peak_memory();
   const std::vector<double> trainer_ms = time_trainer(model, train, options, o);
+  const int64_t step_peak_kib = status_kib("VmHWM") - rss_before_kib;
   adamix::train::TrainOptions two_pass = options;
   two_pass.consistency_passes = adamix::train::ConsistencyPasses::TwoPass;
   const std::vector<double> two_pass_ms = time_trainer(model, train, two_pass, o);
@@ -313,6 +357,7 @@ nlohmann::json run(const BenchOptions& o) {
   const std::vector<double> plain_ms = time_trainer(plain, train, options, o);
   const Phases phases = time_phases(model, batch, options, o);
   const auto [merged_ms, single_ms] = time_eval(model, single, batch, o);
+  const double probe_gflops = matmul_probe_gflops(2 * o.batch * o.seq, o.hidden, o.intermediate);
 
   nlohmann::json r;
   r["side"] = "cpp";
@@ -352,6 +397,8 @@ nlohmann::json run(const BenchOptions& o) {
   r["eval_merged_ms"] = median(merged_ms);
   r["eval_single_ms"] = median(single_ms);
   r["eval_merged_over_single"] = median(merged_ms) / median(single_ms);
+  r["step_peak_mib"] = static_cast<double>(step_peak_kib) / 1024.0;
+  r["matmul_probe_gflops"] = probe_gflops;
   return r;
 }
 
@@ -375,7 +422,10 @@ int main(int argc, char** argv) {
               << " ms, AdaMix / single " << r["adamix_over_single_step"].get<double>() << "\n"
               << "C++  eval merged " << r["eval_merged_ms"].get<double>() << " ms, single "
               << r["eval_single_ms"].get<double>() << " ms, ratio "
-              << r["eval_merged_over_single"].get<double>() << "\n";
+              << r["eval_merged_over_single"].get<double>() << "\n"
+              << "C++  peak memory of the steps " << r["step_peak_mib"].get<double>()
+              << " MiB above the loaded model; matmul probe "
+              << r["matmul_probe_gflops"].get<double>() << " GFLOP/s\n";
     if (!o.json.empty()) std::ofstream(o.json) << r.dump(2) << "\n";
     return 0;
   } catch (const std::exception& e) {

@@ -15,6 +15,8 @@ here: only timing matters). What it measures, on the CPU with torch.set_num_thre
   0. numerics: with the C++ side's initial trainable values (<model-dir>/
      bench_trainable.safetensors), the batch's cross-entropy in eval mode (no dropout) with every
      adapter forced onto expert path (0, 0): check_loss, which bench/run compares with C++'s.
+     Measured first, before any other step: the peak resident memory of these steps above what
+     the process held before them (/proc/self/clear_refs resets VmHWM), as the C++ side does.
   2. eval: torch.no_grad() eval-mode log_softmax(model(batch)) of the AdaMix model with merged
      experts versus a single adapter (M = 1, same r), interleaved call by call.
 Model: HF BertModel eager path (embeddings, self-attention, FFN with the Houlsby adapter after
@@ -298,6 +300,21 @@ def numerics_check(model, batch, labels, path):
     return loss, logits.double().flatten().tolist()
 
 
+def status_kib(field):
+    """VmRSS (now) or VmHWM (peak since reset_peak_memory) from /proc/self/status, in KiB."""
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise SystemExit(f"no {field} in /proc/self/status (peak memory needs Linux)")
+
+
+def reset_peak_memory():
+    """Sets VmHWM to the current resident size (Linux >= 4.0); returns that size in KiB."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    return status_kib("VmRSS")
+
+
 def median_ms(v):
     return statistics.median(v) * 1e3 if v else 0.0
 
@@ -340,6 +357,7 @@ def main():
 
     # 1. Training steps, timed whole and by phase.
     model.train()
+    rss_before = reset_peak_memory()
     step, fwd, bwd, opt = [], [], [], []
     for s in range(a.warmup + a.steps):
         t0 = time.perf_counter()
@@ -360,6 +378,7 @@ def main():
             raise SystemExit("loss is not finite")
         if s >= a.warmup:
             step.append(t3 - t0), fwd.append(t1 - t0), bwd.append(t2 - t1), opt.append(t3 - t2)
+    step_peak_mib = (status_kib("VmHWM") - rss_before) / 1024
 
     # 2. Inference: merged AdaMix versus one plain adapter of the same r, interleaved.
     single = TaskModel(config, weights, a.size, 1, a.seed)
@@ -407,6 +426,7 @@ def main():
         },
         "eval_merged_ms": median_ms(merged_t),
         "eval_single_ms": median_ms(single_t),
+        "step_peak_mib": step_peak_mib,
     }
     r["eval_merged_over_single"] = r["eval_merged_ms"] / r["eval_single_ms"]
     print(
@@ -416,7 +436,8 @@ def main():
         f"forward {r['phases_ms']['forward']:.3f}, backward {r['phases_ms']['backward']:.3f}, "
         f"clip+AdamW {r['phases_ms']['optimizer']:.3f} ms\n"
         f"Py   eval merged {r['eval_merged_ms']:.3f} ms, single {r['eval_single_ms']:.3f} ms, "
-        f"ratio {r['eval_merged_over_single']:.4f}"
+        f"ratio {r['eval_merged_over_single']:.4f}\n"
+        f"Py   peak memory of the steps {step_peak_mib:.1f} MiB above the loaded model"
     )
     if a.json:
         with open(a.json, "w") as f:
