@@ -15,6 +15,7 @@ namespace adamix::cli {
 int run_tokenize(const ParsedFlags& flags) {
   runtime::configure_threads(static_cast<int>(flags.get_int("threads")));
   const auto tokenizer = text::load_tokenizer(flags.get("model"));
+  if (flags.has("split-special-tokens")) tokenizer->set_split_special_tokens(true);
   const auto max_length = flags.get_int("max-length");
   if (max_length < 0)
     throw ConfigError("--max-length must be >= 0, got " + std::to_string(max_length));

@@ -93,6 +93,9 @@ const std::vector<FlagInfo>& flags() {
        nullptr, {C::Tokenize}, "0", {}},
       {"type-ids-out", "FILE", "also write token type ids, one line per input line", nullptr,
        {C::Tokenize}, nullptr, {}},
+      {"split-special-tokens", nullptr, "special tokens written in the text ([MASK], <mask>, "
+       "<|endoftext|>) are plain text, as HF's split_special_tokens=True (default: their ids)",
+       nullptr, {C::Tokenize}, nullptr, {}},
       {"input-ids", "FILE", "input: one sequence of space-separated token ids per line", nullptr,
        {C::Forward}, nullptr, {C::Forward}},
       {"token-type-ids", "FILE", "token type ids, same shape as --input-ids (BERT pairs)", nullptr,

@@ -12,10 +12,10 @@ NlgEncoded encode_nlg_pair(const text::Tokenizer& tok, const NlgPair& pair, int6
   if (seq_len < 1)
     throw ConfigError("NLG seq_len must be at least 1, got " + std::to_string(seq_len));
   // gpt2_encode.py: context_bpes + [bos]; enc.encode(' ' + completion) + [eos] (bos = eos).
-  std::vector<int64_t> all = tok.encode_text(pair.context);
+  std::vector<int64_t> all = tok.encode_plain_text(pair.context);
   all.push_back(eos);
   const auto context_length = static_cast<int64_t>(all.size());
-  const std::vector<int64_t> completion = tok.encode_text(" " + pair.completion);
+  const std::vector<int64_t> completion = tok.encode_plain_text(" " + pair.completion);
   all.insert(all.end(), completion.begin(), completion.end());
   all.push_back(eos);
 
@@ -41,7 +41,7 @@ std::vector<int64_t> encode_nlg_context(const text::Tokenizer& tok, const std::s
     throw ConfigError("NLG max_context_tokens must be at least 1, got " +
                       std::to_string(max_context_tokens));
   }
-  std::vector<int64_t> ids = tok.encode_text(context);
+  std::vector<int64_t> ids = tok.encode_plain_text(context);
   ids.push_back(eos);
   // padding_tokens(conditions, ..., direct=-1, max_context_length): tokens[-max:].
   const bool cut = static_cast<int64_t>(ids.size()) > max_context_tokens;

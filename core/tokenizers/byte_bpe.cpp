@@ -111,6 +111,12 @@ ByteBpeTokenizer::ByteBpeTokenizer(std::unordered_map<std::string, int64_t> voca
   unk_id_ = lookup(options_.unk_token, false);
   pad_id_ = lookup(options_.pad_token, roberta);
   if (pad_id_ < 0) pad_id_ = eos_id_;
+  if (roberta) with_default(options_.mask_token, "<mask>");
+  set_special_tokens({{options_.bos_token},
+                      {options_.eos_token},
+                      {options_.unk_token},
+                      {options_.pad_token},
+                      {options_.mask_token, 0, /*lstrip=*/roberta}});
   for (const auto& [token, id] : vocab_) vocab_size_ = std::max(vocab_size_, id + 1);
   ranks_.reserve(merges.size());
   // A repeated merge keeps its last rank, as HF's dict(zip(merges, range(...))).
@@ -231,11 +237,13 @@ std::vector<std::string> ByteBpeTokenizer::tokenize(std::string_view text) const
   return tokens;
 }
 
-std::vector<int64_t> ByteBpeTokenizer::encode_text(std::string_view text) const {
+std::string ByteBpeTokenizer::prepare(std::string_view text) const {
+  return options_.add_prefix_space ? " " + std::string(text) : std::string(text);
+}
+
+std::vector<int64_t> ByteBpeTokenizer::encode_piece(std::string_view text) const {
   std::vector<int64_t> ids;
-  const std::vector<std::string> pieces =
-      options_.add_prefix_space ? pre_tokenize(" " + std::string(text)) : pre_tokenize(text);
-  for (const auto& piece : pieces) append_word_ids(to_byte_symbols(piece), ids);
+  for (const auto& piece : pre_tokenize(text)) append_word_ids(to_byte_symbols(piece), ids);
   return ids;
 }
 

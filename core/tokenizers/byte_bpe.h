@@ -28,6 +28,9 @@ struct ByteBpeOptions {
   // Empty: the template's default (GPT-2: <|endoftext|> for all; RoBERTa: <s> </s> <unk>
   // <pad>). GPT-2 has no pad token: pad_id() is then the end-of-text id.
   std::string bos_token, eos_token, unk_token, pad_token;
+  // Empty: RoBERTa's <mask> (found in text with the whitespace before it, as RobertaTokenizer's
+  // AddedToken(lstrip=True)); GPT-2 has none.
+  std::string mask_token;
   // HF slow prepends one space to every text when set (tokenizer_config.json's
   // add_prefix_space; GPT-2 and RoBERTa default to false).
   bool add_prefix_space = false;
@@ -53,7 +56,6 @@ class ByteBpeTokenizer final : public Tokenizer {
   // The BPE tokens (byte-symbol strings) of `text`, as HF's `tokenize`.
   std::vector<std::string> tokenize(std::string_view text) const;
 
-  std::vector<int64_t> encode_text(std::string_view text) const override;
   Encoding encode(std::string_view a, const std::string_view* b = nullptr,
                   int64_t max_length = 0) const override;
   int64_t vocab_size() const override { return vocab_size_; }
@@ -66,6 +68,10 @@ class ByteBpeTokenizer final : public Tokenizer {
     return vocabulary_of(vocab_, vocab_size_);
   }
   BpeTemplate templates() const { return options_.templates; }
+
+ protected:
+  std::string prepare(std::string_view text) const override;
+  std::vector<int64_t> encode_piece(std::string_view text) const override;
 
  private:
   std::vector<std::string> bpe(const std::string& symbols) const;

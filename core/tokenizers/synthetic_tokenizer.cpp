@@ -51,12 +51,9 @@ constexpr const char* kEnglishWords[] = {
 
 int64_t num_specials(TokenizerKind kind) {
   switch (kind) {
-    case TokenizerKind::WordPiece:
-      return 5;
-    case TokenizerKind::Gpt2Bpe:
-      return 1;
-    case TokenizerKind::RobertaBpe:
-      return 5;
+    case TokenizerKind::WordPiece: return 5;
+    case TokenizerKind::Gpt2Bpe: return 1;
+    case TokenizerKind::RobertaBpe: return 5;
   }
   return 0;
 }

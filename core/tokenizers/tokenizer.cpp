@@ -8,9 +8,98 @@
 #include "core/error.h"
 #include "core/tokenizers/byte_bpe.h"
 #include "core/tokenizers/tokenizer_files.h"
+#include "core/tokenizers/unicode_text.h"
 #include "core/tokenizers/wordpiece.h"
 
 namespace adamix::text {
+namespace {
+
+bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Python's str.rstrip() / str.lstrip(): whitespace code points off one end.
+std::string_view rstrip_space(std::string_view s) {
+  while (!s.empty()) {
+    size_t start = s.size() - 1;
+    while (start > 0 && is_continuation_byte(s[start])) --start;
+    const std::u32string last = utf8_to_code_points(s.substr(start));
+    if (last.size() != 1 || !is_python_space(last[0])) break;
+    s.remove_suffix(s.size() - start);
+  }
+  return s;
+}
+
+std::string_view lstrip_space(std::string_view s) {
+  while (!s.empty()) {
+    size_t end = 1;
+    while (end < s.size() && is_continuation_byte(s[end])) ++end;
+    const std::u32string first = utf8_to_code_points(s.substr(0, end));
+    if (first.size() != 1 || !is_python_space(first[0])) break;
+    s.remove_prefix(end);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<TextPiece> split_at_special_tokens(std::string_view text,
+                                               const std::vector<SpecialToken>& specials) {
+  std::vector<TextPiece> pieces;
+  const SpecialToken* previous = nullptr;  // the token before the text piece being collected
+  size_t begin = 0;                        // start of that text piece
+  size_t at = 0;
+  while (at < text.size()) {
+    const SpecialToken* found = nullptr;
+    for (const auto& token : specials) {  // longest match at this position
+      if (token.text.empty() || text.compare(at, token.text.size(), token.text) != 0) continue;
+      if (!found || token.text.size() > found->text.size()) found = &token;
+    }
+    if (!found) {
+      ++at;
+      continue;
+    }
+    std::string_view before = text.substr(begin, at - begin);
+    if (previous && previous->rstrip) before = lstrip_space(before);
+    if (found->lstrip) before = rstrip_space(before);
+    if (!before.empty()) pieces.push_back({before, -1});
+    pieces.push_back({{}, found->id});
+    previous = found;
+    at += found->text.size();
+    begin = at;
+  }
+  std::string_view rest = text.substr(begin);
+  if (previous && previous->rstrip) rest = lstrip_space(rest);
+  if (!rest.empty()) pieces.push_back({rest, -1});
+  return pieces;
+}
+
+std::vector<int64_t> Tokenizer::encode_text(std::string_view text) const {
+  const std::string prepared = prepare(text);
+  if (split_special_tokens_ || special_tokens_.empty()) return encode_piece(prepared);
+  std::vector<int64_t> ids;
+  for (const TextPiece& piece : split_at_special_tokens(prepared, special_tokens_)) {
+    if (piece.id >= 0) {
+      ids.push_back(piece.id);
+    } else {
+      const std::vector<int64_t> more = encode_piece(piece.text);
+      ids.insert(ids.end(), more.begin(), more.end());
+    }
+  }
+  return ids;
+}
+
+void Tokenizer::set_special_tokens(std::vector<SpecialToken> candidates) {
+  special_tokens_.clear();
+  for (auto& token : candidates) {
+    if (token.text.empty()) continue;
+    const std::optional<int64_t> id = find_token(token.text);
+    if (!id) continue;
+    bool repeated = false;
+    for (const auto& kept : special_tokens_) repeated = repeated || kept.text == token.text;
+    if (repeated) continue;
+    token.id = *id;
+    special_tokens_.push_back(std::move(token));
+  }
+}
 
 std::vector<std::string> vocabulary_of(const std::unordered_map<std::string, int64_t>& vocab,
                                        int64_t size) {
@@ -68,7 +157,11 @@ std::unique_ptr<Tokenizer> load_wordpiece(const fs::path& dir) {
   read_token(config, "cls_token", config_file, options.cls_token);
   read_token(config, "sep_token", config_file, options.sep_token);
   read_token(config, "pad_token", config_file, options.pad_token);
-  return WordPieceTokenizer::from_file(dir / "vocab.txt", std::move(options));
+  read_token(config, "mask_token", config_file, options.mask_token);
+  auto tokenizer = WordPieceTokenizer::from_file(dir / "vocab.txt", std::move(options));
+  tokenizer->set_split_special_tokens(
+      optional_bool(config, "split_special_tokens", config_file).value_or(false));
+  return tokenizer;
 }
 
 std::unique_ptr<Tokenizer> load_byte_bpe(const fs::path& dir) {
@@ -89,7 +182,11 @@ std::unique_ptr<Tokenizer> load_byte_bpe(const fs::path& dir) {
   read_token(config, "eos_token", config_file, options.eos_token);
   read_token(config, "unk_token", config_file, options.unk_token);
   read_token(config, "pad_token", config_file, options.pad_token);
-  return ByteBpeTokenizer::from_files(dir / "vocab.json", merges, std::move(options));
+  read_token(config, "mask_token", config_file, options.mask_token);
+  auto tokenizer = ByteBpeTokenizer::from_files(dir / "vocab.json", merges, std::move(options));
+  tokenizer->set_split_special_tokens(
+      optional_bool(config, "split_special_tokens", config_file).value_or(false));
+  return tokenizer;
 }
 
 }  // namespace

@@ -24,11 +24,40 @@ struct Encoding {
 std::vector<std::string> vocabulary_of(const std::unordered_map<std::string, int64_t>& vocab,
                                        int64_t size);
 
+// A special token as Hugging Face's AddedToken: its spelling, id, and whether the whitespace
+// before (lstrip: RoBERTa's <mask>) or after it (rstrip) is dropped when it is found in text.
+struct SpecialToken {
+  std::string text;
+  int64_t id = 0;
+  bool lstrip = false;
+  bool rstrip = false;
+};
+
+// A stretch of text, or one special token (id >= 0, text empty).
+struct TextPiece {
+  std::string_view text;
+  int64_t id = -1;
+};
+
+// `text` cut at the special tokens written in it, as HF's slow tokenizers cut it (Trie.split:
+// the earliest match, the longest at that position; then each token's lstrip / rstrip strip
+// the whitespace of its neighbours, which may leave them empty: they are dropped).
+std::vector<TextPiece> split_at_special_tokens(std::string_view text,
+                                               const std::vector<SpecialToken>& specials);
+
 class Tokenizer {
  public:
   virtual ~Tokenizer() = default;
-  // Token ids of `text` without special tokens. Throws InputError on invalid UTF-8.
-  virtual std::vector<int64_t> encode_text(std::string_view text) const = 0;
+  // Token ids of `text` without the template's special tokens. A special token written in the
+  // text ("[CLS] a [MASK] b", "<mask>", "<|endoftext|>") becomes its id, as Hugging Face's
+  // tokenizers do by default; with split_special_tokens set it is plain text ("[", "mask",
+  // "]"), as HF's split_special_tokens=True. Throws InputError on invalid UTF-8.
+  std::vector<int64_t> encode_text(std::string_view text) const;
+  // `text` as plain text whatever split_special_tokens says (GPT-2's original encoder.py, which
+  // the NLG reference encodes its data with).
+  std::vector<int64_t> encode_plain_text(std::string_view text) const {
+    return encode_piece(prepare(text));
+  }
   // A, or the pair (A, B), with the model's special tokens; max_length > 0 truncates
   // longest_first as HF does (counting special tokens). Throws InputError when max_length is
   // too small to hold the special tokens and one token of a single sequence (HF would log an
@@ -41,13 +70,32 @@ class Tokenizer {
   virtual std::optional<int64_t> find_token(const std::string& token) const = 0;
   // Every vocabulary entry by id ("" where an id has no entry).
   virtual std::vector<std::string> vocabulary() const = 0;
+
+  // The special tokens encode_text finds in text (those of the model's template and its mask
+  // token that the vocabulary has).
+  const std::vector<SpecialToken>& special_tokens() const { return special_tokens_; }
+  bool split_special_tokens() const { return split_special_tokens_; }
+  void set_split_special_tokens(bool split) { split_special_tokens_ = split; }
+
+ protected:
+  // What HF's prepare_for_tokenization does to the whole text first (add_prefix_space).
+  virtual std::string prepare(std::string_view text) const { return std::string(text); }
+  // Token ids of a stretch of text holding no special token.
+  virtual std::vector<int64_t> encode_piece(std::string_view text) const = 0;
+  // Keeps the tokens of `candidates` that `find_token` knows, with their ids.
+  void set_special_tokens(std::vector<SpecialToken> candidates);
+
+ private:
+  std::vector<SpecialToken> special_tokens_;
+  bool split_special_tokens_ = false;
 };
 
 // Picks the tokenizer from the files in a Hugging Face model directory: vocab.txt -> WordPiece
 // (options from tokenizer_config.json if present: do_lower_case default true, strip_accents
-// default null); vocab.json + merges.txt -> byte-level BPE, RoBERTa templates when
-// config.json's model_type is "roberta" (or tokenizer_config.json's tokenizer_class names
-// Roberta), else GPT-2. Missing or garbled files: IoError naming the file.
+// default null, split_special_tokens default false, the special tokens' spellings); vocab.json +
+// merges.txt -> byte-level BPE, RoBERTa templates when config.json's model_type is "roberta" (or
+// tokenizer_config.json's tokenizer_class names Roberta), else GPT-2. Missing or garbled files:
+// IoError naming the file.
 std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& model_dir);
 
 // Tokenizes many lines in parallel (TBB), keeping order; a line containing a TAB is the pair

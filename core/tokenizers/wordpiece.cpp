@@ -54,6 +54,12 @@ WordPieceTokenizer::WordPieceTokenizer(const std::vector<std::string>& tokens,
   cls_id_ = id_of(options_.cls_token, source);
   sep_id_ = id_of(options_.sep_token, source);
   pad_id_ = id_of(options_.pad_token, source);
+  // BertTokenizer's special tokens: plain AddedTokens, no stripping.
+  set_special_tokens({{options_.unk_token},
+                      {options_.sep_token},
+                      {options_.pad_token},
+                      {options_.cls_token},
+                      {options_.mask_token}});
 }
 
 int64_t WordPieceTokenizer::id_of(const std::string& token, const std::string& source) const {
@@ -197,7 +203,7 @@ std::vector<std::string> WordPieceTokenizer::tokenize(std::string_view text) con
   return pieces;
 }
 
-std::vector<int64_t> WordPieceTokenizer::encode_text(std::string_view text) const {
+std::vector<int64_t> WordPieceTokenizer::encode_piece(std::string_view text) const {
   std::vector<int64_t> ids;
   for (const auto& word : basic_words(text, options_)) word_pieces(word, ids, nullptr);
   return ids;

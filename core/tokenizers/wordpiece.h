@@ -25,6 +25,7 @@ struct WordPieceOptions {
   std::string cls_token = "[CLS]";
   std::string sep_token = "[SEP]";
   std::string pad_token = "[PAD]";
+  std::string mask_token = "[MASK]";  // found in text when the vocabulary has it
 };
 
 class WordPieceTokenizer final : public Tokenizer {
@@ -47,7 +48,6 @@ class WordPieceTokenizer final : public Tokenizer {
   static std::vector<std::u32string> basic_words(std::string_view text,
                                                  const WordPieceOptions& options);
 
-  std::vector<int64_t> encode_text(std::string_view text) const override;
   Encoding encode(std::string_view a, const std::string_view* b = nullptr,
                   int64_t max_length = 0) const override;
   int64_t vocab_size() const override { return vocab_size_; }
@@ -60,6 +60,9 @@ class WordPieceTokenizer final : public Tokenizer {
     return vocabulary_of(vocab_, vocab_size_);
   }
   const WordPieceOptions& options() const { return options_; }
+
+ protected:
+  std::vector<int64_t> encode_piece(std::string_view text) const override;
 
  private:
   // Appends the ids of one word's pieces (or unk) to `ids`; the strings too when `pieces`.

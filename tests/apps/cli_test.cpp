@@ -113,6 +113,18 @@ class CliWithModel : public ::testing::Test {
 };
 TempDir* CliWithModel::dir_ = nullptr;
 
+TEST_F(CliWithModel, TokenizeMapsSpecialTokensInTextUnlessAskedToSplitThem) {
+  // The synthetic BERT vocabulary: [PAD] [UNK] [CLS] [SEP] [MASK] are ids 0-4.
+  auto whole = run_adamix("tokenize --model " + q(model("bert")), "[MASK]\n");
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  EXPECT_EQ(whole.out, "2 4 3\n");
+  auto split =
+      run_adamix("tokenize --split-special-tokens --model " + q(model("bert")), "[MASK]\n");
+  ASSERT_EQ(split.exit_code, 0) << split.err;
+  EXPECT_NE(split.out, whole.out);
+  EXPECT_EQ(split.out.find(" 4 "), std::string::npos) << split.out;
+}
+
 TEST_F(CliWithModel, TokenizeForwardInspect) {
   for (const char* arch : {"bert", "gpt2"}) {
     SCOPED_TRACE(arch);
