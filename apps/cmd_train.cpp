@@ -42,6 +42,7 @@ int train(const ParsedFlags& flags, const std::optional<worker::EventChannel>& e
   options.stop_requested = stop_requested;
   options.events_fd = events ? events->fd() : -1;
   options.attempt = static_cast<int>(flags.get_int("attempt"));
+  if (const auto run = flags.get_optional("tensorboard-run")) options.tensorboard_run = *run;
   if (options.attempt < 1) throw ConfigError("--attempt must be at least 1");
   if (const char* rules = std::getenv(worker::kInjectFaultVariable); rules && *rules)
     options.inject_fault = rules;

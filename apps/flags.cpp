@@ -168,6 +168,9 @@ const std::vector<FlagInfo>& flags() {
        "(classifier.*, score.*)", nullptr, {C::Export}, nullptr, {}},
       {"device", "DEV", "cpu, cuda or cuda:N (train, pretrain: overrides the config's device)",
        "ADAMIX_DEVICE", {C::Train, C::Pretrain, C::Forward, C::Generate}, nullptr, {}},
+      {"tensorboard-run", "NAME", "train: the TensorBoard run's folder name under "
+       "OUT/tensorboard/ (adamix sweep passes the trial's tags or changes) [default: trial]",
+       nullptr, {C::Train}, nullptr, {}},
       {"events-fd", "FD", "write JSON-line trial events to this file descriptor (used by adamix "
        "sweep's workers)", nullptr, {C::Train}, nullptr, {}},
       {"attempt", "N", "attempt number of this trial, reported in events", nullptr, {C::Train},

@@ -109,7 +109,8 @@ void Orchestrator::dispatch(int worker_id) {
   ++running_;
   if (first_wave_.size() < workers_.size() && outcome_.done == 0) first_wave_.insert(index);
   const auto dir = settings_.run_dir / "trials" / trial.id;
-  transport_.send(worker_id, message::run(trial.id, worker.attempt, trial.yaml, dir.string()));
+  transport_.send(worker_id,
+                  message::run(trial.id, worker.attempt, trial.yaml, dir.string(), trial.label));
   recorder_.running(trial.id, worker.attempt, worker_id, worker.host, worker.gpu);
   view_.event("trial " + trial.id + " started on worker " + std::to_string(worker_id) +
               " (attempt " + std::to_string(worker.attempt) + ")  " + trial.label);

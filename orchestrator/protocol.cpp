@@ -45,8 +45,9 @@ Message exit(const std::string& trial, int64_t attempt, Outcome outcome, const s
 Message bye() { return {{"type", "bye"}}; }
 
 Message run(const std::string& trial, int64_t attempt, const std::string& yaml,
-            const std::string& dir) {
-  return {{"type", "run"}, {"trial", trial}, {"attempt", attempt}, {"yaml", yaml}, {"dir", dir}};
+            const std::string& dir, const std::string& label) {
+  return {{"type", "run"}, {"trial", trial}, {"attempt", attempt},
+          {"yaml", yaml},  {"dir", dir},     {"label", label}};
 }
 
 Message stop() { return {{"type", "stop"}}; }

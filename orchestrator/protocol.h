@@ -9,7 +9,8 @@
 //   {"type":"exit","trial":ID,"attempt":A,"outcome":"done|stopped|failed","error":TEXT}
 //   {"type":"bye"}                                    the worker leaves (released or stopped)
 // orchestrator -> worker
-//   {"type":"run","trial":ID,"attempt":A,"yaml":TEXT,"dir":PATH}
+//   {"type":"run","trial":ID,"attempt":A,"yaml":TEXT,"dir":PATH,"label":TEXT}
+//                        label: the trial's tags or changes (its TensorBoard run's name)
 //   {"type":"stop"}      checkpoint and stop the current trial (SIGTERM to it), then leave
 //   {"type":"release"}   no more work: leave
 //
@@ -34,7 +35,7 @@ Message heartbeat(const std::string& trial, int64_t attempt);
 Message exit(const std::string& trial, int64_t attempt, Outcome outcome, const std::string& error);
 Message bye();
 Message run(const std::string& trial, int64_t attempt, const std::string& yaml,
-            const std::string& dir);
+            const std::string& dir, const std::string& label);
 Message stop();
 Message release();
 }  // namespace message

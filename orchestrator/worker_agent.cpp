@@ -112,7 +112,9 @@ void WorkerAgent::start(const Message& run) {
                       "--attempt",
                       std::to_string(running_->attempt),
                       "--threads",
-                      std::to_string(settings_.threads)};
+                      std::to_string(settings_.threads),
+                      "--tensorboard-run",
+                      run.value("label", std::string("trial"))};
   launch.stdin_text = run.at("yaml").get<std::string>();
   launch.output_path = running_->output;
   if (!settings_.gpus.empty())

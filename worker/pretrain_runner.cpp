@@ -209,6 +209,8 @@ PretrainResult run_pretrain(const PretrainRunOptions& options) {
       {"library_version", std::string(ADAMIX_VERSION)},
   };
   MetricsJsonl metrics(options.out_dir / "metrics.jsonl", trainer.state().step);
+  TensorBoardScalars tensorboard(options.out_dir, "pretrain", trainer.state().step);
+  metrics.add_listener([&](const std::string& row) { tensorboard.add_row(row); });
   CheckpointWriter checkpoints(trainer, options.out_dir, meta, log, /*write_best=*/false);
   const int64_t batches = (blocks.train.size(0) + c.train.batch_size - 1) / c.train.batch_size;
   ProgressLine progress(log, c.train.epochs, train::optimizer_steps_per_epoch(c.train, batches),

@@ -3,9 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <sstream>
+#include <string_view>
 
 #include "core/error.h"
 #include "core/io/atomic_file.h"
@@ -98,7 +100,34 @@ void MetricsJsonl::append(const std::string& row) {
   std::ofstream out(path_, std::ios::app);
   out << row << "\n" << std::flush;
   if (!out) throw IoError("cannot append to " + path_.string());
-  if (listener_) listener_(row);
+  for (const auto& listener : listeners_) listener(row);
+}
+
+namespace {
+
+std::string tensorboard_folder_name(const std::string& run) {
+  std::string name;
+  for (char c : run.substr(0, 120)) {
+    const bool kept = std::isalnum(static_cast<unsigned char>(c)) ||
+                      std::string_view("._:=,+-").find(c) != std::string_view::npos;
+    name.push_back(kept ? c : '_');
+  }
+  if (name.empty() || name == "." || name == "..") return "trial";
+  return name;
+}
+
+}  // namespace
+
+TensorBoardScalars::TensorBoardScalars(const std::filesystem::path& out_dir, const std::string& run,
+                                       int64_t start_step)
+    : writer_(out_dir / "tensorboard" / tensorboard_folder_name(run), start_step) {}
+
+void TensorBoardScalars::add_row(const std::string& row) {
+  const auto parsed = nlohmann::json::parse(row);
+  const int64_t step = parsed.at("step").get<int64_t>();
+  for (const auto& [tag, value] : parsed.at("metrics").items())
+    if (value.is_number()) writer_.scalar(tag, step, value.get<double>());
+  writer_.flush();
 }
 
 CheckpointWriter::CheckpointWriter(train::Trainer& trainer, std::filesystem::path dir,

@@ -11,6 +11,7 @@
 
 #include "core/train/trainer.h"
 #include "storage/checkpoint.h"
+#include "storage/tensorboard_events.h"
 
 namespace adamix::worker {
 
@@ -41,7 +42,7 @@ class MetricsJsonl : public train::TrainerObserver {
   MetricsJsonl(const std::filesystem::path& path, int64_t resume_step);
   // The rows kept from earlier runs, in file order, without newlines.
   const std::vector<std::string>& kept_rows() const { return kept_; }
-  void set_listener(RowListener listener) { listener_ = std::move(listener); }
+  void add_listener(RowListener listener) { listeners_.push_back(std::move(listener)); }
 
   void on_start(const train::TrainingState& state, int64_t total_steps) override;
   void on_step(const train::TrainingState& state, const train::StepReport& report) override;
@@ -52,8 +53,25 @@ class MetricsJsonl : public train::TrainerObserver {
 
   std::filesystem::path path_;
   std::vector<std::string> kept_;
-  RowListener listener_;
+  std::vector<RowListener> listeners_;
   int64_t interval_ = 1;  // optimiser steps between training-loss rows
+};
+
+// tensorboard/<run>/events.out.tfevents.*: each new metrics.jsonl row again as TensorBoard
+// scalars (tag: the metric's name, e.g. train/loss, dev/accuracy, expert/picks_down_0; step: the
+// row's), fed by MetricsJsonl::add_listener. A resumed trial starts a new file at its restored
+// step, which makes TensorBoard drop the older files' steps past it (replayed rows are not
+// written again).
+class TensorBoardScalars {
+ public:
+  // `run`: the folder's name; characters other than letters, digits and ._:=,+- become '_'
+  // (at most 120 of them; empty: "trial").
+  TensorBoardScalars(const std::filesystem::path& out_dir, const std::string& run,
+                     int64_t start_step);
+  void add_row(const std::string& row);
+
+ private:
+  storage::TensorBoardWriter writer_;
 };
 
 // checkpoint.h5 at every resumable point, best.h5 when the dev score improved (unless

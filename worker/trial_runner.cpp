@@ -186,6 +186,8 @@ TrialResult run_trial(const TrialRunOptions& options) {
              std::to_string(snapshot->state.step));
   }
   MetricsJsonl metrics(options.out_dir / "metrics.jsonl", trainer.state().step);
+  TensorBoardScalars tensorboard(options.out_dir, options.tensorboard_run, trainer.state().step);
+  metrics.add_listener([&](const std::string& row) { tensorboard.add_row(row); });
   CheckpointWriter checkpoints(trainer, options.out_dir, meta, log);
   const int64_t batches = (train_examples + config.train.batch_size - 1) / config.train.batch_size;
   ProgressLine progress(log, config.train.epochs,
@@ -237,7 +239,7 @@ TrialResult run_trial(const TrialRunOptions& options) {
         {trainer.state().step, trainer.total_steps(), result.resumed, trainer.main_metric(),
          count.backbone, count.trainable, count.merged, head_parameters, backbone_sha256},
         metrics.kept_rows());
-    metrics.set_listener([&](const std::string& row) { events->metrics_row(row); });
+    metrics.add_listener([&](const std::string& row) { events->metrics_row(row); });
     checkpoints.set_listener(
         [&](const fs::path& file, int64_t step) { events->checkpoint_written(file, step); });
     trainer.add_observer(&*events);

@@ -24,12 +24,13 @@ struct TrialRunOptions {
   std::string config_yaml;     // the resolved YAML of `config` (stored and compared on resume)
   std::string trial_id;        // stable id of config_yaml
   std::filesystem::path out_dir;
-  std::ostream* progress = nullptr;      // progress lines (stderr), nullptr = quiet
-  std::function<bool()> stop_requested;  // polled each step (SIGTERM); empty = never
-  int64_t progress_every_steps = 0;      // 0 = about every 2 seconds
-  int events_fd = -1;                    // trial events (worker/trial_events.h); -1 = none
-  int attempt = 1;                       // reported in events; selects injected faults
-  std::string inject_fault;              // TEST ONLY: worker/fault_injection.h rules; "" = none
+  std::ostream* progress = nullptr;       // progress lines (stderr), nullptr = quiet
+  std::function<bool()> stop_requested;   // polled each step (SIGTERM); empty = never
+  int64_t progress_every_steps = 0;       // 0 = about every 2 seconds
+  int events_fd = -1;                     // trial events (worker/trial_events.h); -1 = none
+  int attempt = 1;                        // reported in events; selects injected faults
+  std::string tensorboard_run = "trial";  // names <out_dir>/tensorboard/<run> (sanitised)
+  std::string inject_fault;               // TEST ONLY: worker/fault_injection.h rules; "" = none
 };
 
 struct TrialResult {

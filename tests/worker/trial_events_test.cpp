@@ -168,7 +168,7 @@ TEST(MetricsJsonl, TrainRowsEveryHundredthOfTheSteps) {
   std::vector<std::string> seen;
   {
     worker::MetricsJsonl metrics(path, 0);
-    metrics.set_listener([&](const std::string& row) { seen.push_back(row); });
+    metrics.add_listener([&](const std::string& row) { seen.push_back(row); });
     train::TrainingState state;
     metrics.on_start(state, 250);  // interval 2
     train::StepReport report;
