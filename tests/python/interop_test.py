@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""Interop with the real Hugging Face `transformers` and TensorBoard, run by ctest as
+python_interop_test in the project's virtual environment (scripts/setup makes .venv/ with the
+pinned packages of tests/python/requirements.txt; Debian's python3-torch comes in through
+--system-site-packages):
+
+    .venv/bin/python tests/python/interop_test.py --adamix build/apps/adamix
+
+What it checks:
+  - the model goldens of tests/fixtures/models (made by a transcription of transformers'
+    forward code): transformers itself loads each folder (AutoModel / AutoModelForCausalLM)
+    and reproduces the committed outputs within 1e-4;
+  - folders `adamix make-model` writes load with transformers, whose outputs match
+    `adamix forward` within 1e-4 (BERT, RoBERTa, GPT-2 with logits);
+  - `adamix tokenize` gives the ids of transformers' tokenizers (the slow ones, which ours
+    follow) line by line, pairs included, on the texts of the tokenizer goldens, the
+    special-token texts and the tokenizer training corpus (212 lines), for BERT uncased,
+    GPT-2 and RoBERTa;
+  - TensorBoard's own reader (EventMultiplexer) finds each trial of a sweep as a run named by
+    trial id and tags, with every metrics.jsonl value at its step, and after a trial killed
+    mid-way and resumed, every step exactly once.
+Exit code 77 (ctest: skipped) when the packages are missing.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+try:
+    import numpy as np
+    import torch
+    import transformers
+    from safetensors.numpy import load_file
+    from tensorboard.backend.event_processing import event_multiplexer
+except ImportError as e:  # no venv: skip, do not fail
+    print(f"python_interop_test: skipped ({e}); scripts/setup makes the virtual environment")
+    sys.exit(77)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, "..", "fixtures")
+ADAMIX = None  # set by main()
+TOLERANCE = 1e-4
+
+
+def adamix(*args, stdin=None, env=None, check=True):
+    r = subprocess.run([ADAMIX, *args], input=stdin, capture_output=True, text=True,
+                       env={**os.environ, **(env or {})})
+    if check and r.returncode != 0:
+        raise AssertionError(f"adamix {' '.join(args)} failed ({r.returncode}): {r.stderr}")
+    return r
+
+
+def read_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def max_diff(a, b):
+    return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, np.float64))))
+
+
+class ModelGoldens(unittest.TestCase):
+    def test_transformers_reproduces_the_committed_outputs(self):
+        for name in ("bert_gelu", "roberta_relu", "gpt2_gelu_new", "gpt2_buffers"):
+            with self.subTest(name):
+                folder = os.path.join(FIXTURES, "models", name)
+                expected = load_file(os.path.join(folder, "expected.safetensors"))
+                ids = torch.from_numpy(expected["input_ids"])
+                mask = torch.from_numpy(expected["attention_mask"])
+                kwargs = {"attention_mask": mask}
+                if "token_type_ids" in expected:
+                    kwargs["token_type_ids"] = torch.from_numpy(expected["token_type_ids"])
+                gpt2 = name.startswith("gpt2")
+                cls = transformers.AutoModelForCausalLM if gpt2 else transformers.AutoModel
+                model = cls.from_pretrained(folder, torch_dtype=torch.float32).eval()
+                with torch.no_grad():
+                    out = model(ids, output_hidden_states=gpt2, **kwargs)
+                hidden = out.hidden_states[-1] if gpt2 else out.last_hidden_state
+                valid = mask.bool().numpy()
+                self.assertLessEqual(
+                    max_diff(hidden.numpy()[valid], expected["last_hidden_state"][valid]),
+                    TOLERANCE)
+                if gpt2:
+                    self.assertLessEqual(
+                        max_diff(out.logits.numpy()[valid], expected["logits"][valid]), TOLERANCE)
+                if "pooled" in expected:
+                    self.assertLessEqual(max_diff(out.pooler_output, expected["pooled"]), TOLERANCE)
+
+
+class MadeModelsLoadInTransformers(unittest.TestCase):
+    def test_forward_matches(self):
+        work = tempfile.mkdtemp(prefix="adamix_interop_")
+        try:
+            lines = ["5 17 42 8 99 3 11", "7 7 120 64", "150 2 33 81 9 270"]
+            ids_file = os.path.join(work, "ids.txt")
+            with open(ids_file, "w") as f:
+                f.write("\n".join(lines) + "\n")
+            for arch in ("bert", "roberta", "gpt2"):
+                with self.subTest(arch):
+                    model_dir = os.path.join(work, arch)
+                    adamix("make-model", "--arch", arch, "--hidden", "32", "--layers", "2",
+                           "--heads", "2", "--intermediate", "64", "--max-positions", "40",
+                           "--vocab-size", "300", "--init-range", "0.2", "--seed", "3",
+                           "--out", model_dir)
+                    out = os.path.join(work, arch + ".safetensors")
+                    adamix("forward", "--model", model_dir, "--input-ids", ids_file, "--out", out)
+                    ours = load_file(out)
+                    cls = (transformers.AutoModelForCausalLM if arch == "gpt2"
+                           else transformers.AutoModel)
+                    model = cls.from_pretrained(model_dir).eval()
+                    for row, line in enumerate(lines):
+                        ids = torch.tensor([[int(x) for x in line.split()]])
+                        n = ids.size(1)
+                        with torch.no_grad():
+                            out_hf = model(ids, output_hidden_states=arch == "gpt2")
+                        hidden = (out_hf.hidden_states[-1] if arch == "gpt2"
+                                  else out_hf.last_hidden_state)
+                        self.assertLessEqual(
+                            max_diff(hidden[0].numpy(), ours["last_hidden_state"][row, :n]),
+                            TOLERANCE)
+                        if arch == "gpt2":
+                            self.assertLessEqual(
+                                max_diff(out_hf.logits[0].numpy(), ours["logits"][row, :n]),
+                                TOLERANCE)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def roberta_from_gpt2(work):
+    """GPT-2's vocabulary in RoBERTa's layout, as tests/core/tokenizers' helper builds it."""
+    d = os.path.join(work, "roberta")
+    os.makedirs(d)
+    gpt = read_json(os.path.join(FIXTURES, "vocab", "gpt2", "vocab.json"))
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    vocab.update({token: i + 4 for token, i in gpt.items()})
+    vocab["<mask>"] = len(vocab)
+    with open(os.path.join(d, "vocab.json"), "w", encoding="utf-8") as f:
+        json.dump(vocab, f, ensure_ascii=False)
+    shutil.copy(os.path.join(FIXTURES, "vocab", "gpt2", "merges.txt"), d)
+    with open(os.path.join(d, "config.json"), "w") as f:
+        f.write('{"model_type": "roberta"}')
+    return d
+
+
+class TokenizersMatchTransformers(unittest.TestCase):
+    def test_every_corpus_line(self):
+        goldens = read_json(os.path.join(FIXTURES, "tokenizers", "goldens.json"))
+        special = read_json(os.path.join(FIXTURES, "tokenizers", "special_goldens.json"))
+        pieces = set()  # (text, pair or None) usable as one line of `adamix tokenize`
+        for spec in goldens["tokenizers"].values():
+            for c in spec["cases"]:
+                if "error" not in c:
+                    pieces.add((c["text"], c.get("pair")))
+        for cases in special["tokenizers"].values():
+            pieces.update((c["text"], None) for c in cases)
+        with open(os.path.join(FIXTURES, "tokenizers", "training_corpus.txt"),
+                  encoding="utf-8") as f:
+            corpus = f.read().split("\n")
+        pieces.update((line, None) for line in corpus[:150] if line)
+        pieces.update((a, b) for a, b in zip(corpus[150::2], corpus[151::2]) if a and b)
+        one_line = lambda s: s is None or not any(ch in s for ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e"
+                                                  "\x85\u2028\u2029")
+        pieces = sorted((p for p in pieces if one_line(p[0]) and one_line(p[1])),
+                        key=lambda p: (p[0], p[1] or ""))
+        self.assertGreaterEqual(len(pieces), 290)
+        work = tempfile.mkdtemp(prefix="adamix_tok_")
+        try:
+            vocab = os.path.join(FIXTURES, "vocab")
+            gpt2_dir = os.path.join(vocab, "gpt2")
+            rob_dir = roberta_from_gpt2(work)
+            tokenizers = {
+                "bert-base-uncased": (os.path.join(vocab, "bert-base-uncased"),
+                                      transformers.BertTokenizer(
+                                          os.path.join(vocab, "bert-base-uncased", "vocab.txt"))),
+                "gpt2": (gpt2_dir, transformers.GPT2Tokenizer(
+                    os.path.join(gpt2_dir, "vocab.json"), os.path.join(gpt2_dir, "merges.txt"))),
+                "roberta": (rob_dir, transformers.RobertaTokenizer(
+                    os.path.join(rob_dir, "vocab.json"), os.path.join(rob_dir, "merges.txt"))),
+            }
+            for name, (model_dir, hf) in tokenizers.items():
+                with self.subTest(name):
+                    text = "".join(a + ("\t" + b if b is not None else "") + "\n"
+                                   for a, b in pieces)
+                    ours = adamix("tokenize", "--model", model_dir, stdin=text).stdout
+                    ours = ours.split("\n")[: len(pieces)]
+                    wrong = []
+                    for (a, b), line in zip(pieces, ours):
+                        expected = hf(a, b)["input_ids"] if b is not None else hf(a)["input_ids"]
+                        got = [int(x) for x in line.split()]
+                        if got != expected:
+                            wrong.append((a, b, expected, got))
+                    self.assertEqual(wrong[:5], [], f"{len(wrong)} of {len(pieces)} lines differ")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def scalars_of(logdir):
+    m = event_multiplexer.EventMultiplexer()
+    m.AddRunsFromDirectory(logdir)
+    m.Reload()
+    return {run: {tag: [(e.step, e.value) for e in m.Scalars(run, tag)]
+                  for tag in m.Runs()[run]["scalars"]}
+            for run in m.Runs()}
+
+
+def metrics_rows(path):
+    by_tag = {}
+    with open(path) as f:
+        lines = f.readlines()
+    for line in lines:
+        row = json.loads(line)
+        for tag, value in row["metrics"].items():
+            if isinstance(value, (int, float)):
+                by_tag.setdefault(tag, []).append((row["step"], value))
+    return by_tag
+
+
+class TensorBoardReadsTrials(unittest.TestCase):
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix="adamix_tb_")
+        adamix("make-model", "--arch", "bert", "--hidden", "32", "--layers", "2", "--heads", "2",
+               "--intermediate", "64", "--max-positions", "32", "--vocab-size", "200",
+               "--init-range", "0.2", "--seed", "5", "--out", os.path.join(self.work, "model"))
+        adamix("make-task", "--model", os.path.join(self.work, "model"), "--kind", "single",
+               "--size", "64", "--dev-size", "32", "--out", os.path.join(self.work, "task"))
+        self.base = (f"  model: {self.work}/model\n"
+                     f"  task: {{name: synthetic, dir: {self.work}/task, max_length: 16}}\n"
+                     "  method: {module: adapter, size: 4}\n"
+                     "  train: {epochs: 3, batch_size: 16, lr: 1.0e-3, checkpoint_every: 4}\n")
+
+    def tearDown(self):
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def assert_same(self, tensorboard, rows):
+        self.assertEqual(sorted(tensorboard), sorted(rows))
+        for tag, points in rows.items():
+            expected = [(s, float(np.float32(v))) for s, v in points]
+            self.assertEqual(tensorboard[tag], expected, tag)
+
+    def test_sweep_trials_are_runs_named_by_id_and_tags(self):
+        spec = os.path.join(self.work, "s.yaml")
+        with open(spec, "w") as f:
+            f.write("name: tb\nbase:\n" + self.base +
+                    "axes: {method.experts: [1, 2]}\nseeds: [1]\n")
+        run = os.path.join(self.work, "run")
+        adamix("sweep", spec, "--out", run, "--workers", "1", "--threads", "1")
+        found = scalars_of(run)
+        trials = sorted(os.listdir(os.path.join(run, "trials")))
+        self.assertEqual(len(found), 2)
+        for trial in trials:
+            folder = os.path.join(run, "trials", trial, "tensorboard")
+            (label,) = os.listdir(folder)
+            self.assertIn(label, ("method.experts=1", "method.experts=2"))
+            self.assert_same(found[f"trials/{trial}/tensorboard/{label}"],
+                             metrics_rows(os.path.join(run, "trials", trial, "metrics.jsonl")))
+        with_experts = found[[r for r in found if r.endswith("experts=2")][0]]
+        self.assertIn("expert/picks_down_0", with_experts)
+
+    def test_a_resumed_trial_shows_every_step_once(self):
+        config = os.path.join(self.work, "trial.yaml")
+        with open(config, "w") as f:
+            f.write("".join(line[2:] + "\n" for line in self.base.splitlines()))
+        out = os.path.join(self.work, "trial")
+        killed = adamix("train", "--config", config, "--out", out, check=False,
+                        env={"ADAMIX_INJECT_FAULT": "kind=kill,step=7"})
+        self.assertNotEqual(killed.returncode, 0)
+        adamix("train", "--config", config, "--out", out)  # resumes from step 4
+        self.assertEqual(len(os.listdir(os.path.join(out, "tensorboard", "trial"))), 2)
+        found = scalars_of(out)
+        self.assert_same(found["tensorboard/trial"],
+                         metrics_rows(os.path.join(out, "metrics.jsonl")))
+
+
+def main():
+    global ADAMIX
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--adamix", required=True)
+    args, rest = ap.parse_known_args()
+    ADAMIX = os.path.abspath(args.adamix)
+    torch.set_num_threads(1)
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
