@@ -11,7 +11,9 @@ What it checks:
     forward code): transformers itself loads each folder (AutoModel / AutoModelForCausalLM)
     and reproduces the committed outputs within 1e-4;
   - folders `adamix make-model` writes load with transformers, whose outputs match
-    `adamix forward` within 1e-4 (BERT, RoBERTa, GPT-2 with logits);
+    `adamix forward` within 1e-4 (BERT, RoBERTa, GPT-2 with logits); so do the folders
+    `adamix pretrain` writes (AutoModelForMaskedLM / AutoModelForCausalLM), whose tokenizer
+    files AutoTokenizer loads to the same ids as `adamix tokenize`;
   - `adamix tokenize` gives the ids of transformers' tokenizers (the slow ones, which ours
     follow) line by line, pairs included, on the texts of the tokenizer goldens, the
     special-token texts and the tokenizer training corpus (212 lines), for BERT uncased,
@@ -126,6 +128,55 @@ class MadeModelsLoadInTransformers(unittest.TestCase):
                             self.assertLessEqual(
                                 max_diff(out_hf.logits[0].numpy(), ours["logits"][row, :n]),
                                 TOLERANCE)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+class PretrainedFoldersLoadInTransformers(unittest.TestCase):
+    """`adamix pretrain` folders (model and tokenizer files) as transformers loads them."""
+
+    def test_model_and_tokenizer(self):
+        work = tempfile.mkdtemp(prefix="adamix_pretrain_")
+        try:
+            adamix("make-task", "--kind", "corpus", "--tokens", "6000", "--vocabulary", "300",
+                   "--seed", "3", "--out", os.path.join(work, "lang"))
+            corpus = os.path.join(work, "lang", "corpus.txt")
+            with open(corpus, encoding="utf-8") as f:
+                lines = [line for line in f.read().split("\n") if line][:8]
+            for arch, kind in (("bert", "wordpiece"), ("roberta", "roberta"), ("gpt2", "gpt2")):
+                with self.subTest(arch):
+                    tok = os.path.join(work, "tok-" + arch)
+                    adamix("make-tokenizer", "--tokenizer", kind, "--corpus", corpus,
+                           "--vocab-size", "400", "--out", tok)
+                    config = os.path.join(work, arch + ".yaml")
+                    with open(config, "w") as f:
+                        f.write(f"init: {{arch: {arch}, hidden: 32, layers: 2, heads: 4, "
+                                f"intermediate: 64, max_positions: 64}}\ntokenizer: {tok}\n"
+                                f"corpus: {corpus}\nblock_size: 32\ntrain: {{epochs: 1, "
+                                "batch_size: 4, lr: 1.0e-3, max_steps: 4, eval_every: 4}\n")
+                    model_dir = os.path.join(work, "model-" + arch)
+                    adamix("pretrain", "--config", config, "--out", model_dir, "--threads", "1")
+                    ids_text = adamix("tokenize", "--model", model_dir,
+                                      stdin="\n".join(lines) + "\n").stdout
+                    ours = [[int(x) for x in l.split()] for l in ids_text.split("\n")[:8]]
+                    hf_tok = transformers.AutoTokenizer.from_pretrained(model_dir)
+                    self.assertEqual([hf_tok(line)["input_ids"] for line in lines], ours)
+                    ours = [ids[:48] for ids in ours]  # within the 64 positions
+                    ids_file = os.path.join(work, arch + ".ids")
+                    with open(ids_file, "w") as f:
+                        f.write("".join(" ".join(map(str, ids)) + "\n" for ids in ours))
+                    out = os.path.join(work, arch + ".safetensors")
+                    adamix("forward", "--model", model_dir, "--input-ids", ids_file, "--out", out)
+                    hidden = load_file(out)["last_hidden_state"]
+                    cls = (transformers.AutoModelForCausalLM if arch == "gpt2"
+                           else transformers.AutoModelForMaskedLM)
+                    model = cls.from_pretrained(model_dir).eval()
+                    for row, ids in enumerate(ours):
+                        with torch.no_grad():
+                            hf = model(torch.tensor([ids]), output_hidden_states=True)
+                        self.assertLessEqual(
+                            max_diff(hf.hidden_states[-1][0].numpy(), hidden[row, :len(ids)]),
+                            TOLERANCE)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
