@@ -153,7 +153,8 @@ const std::vector<FlagInfo>& flags() {
       {"mode", "MODE", "inference mode: merged, ensemble (forward only), random-batch, "
        "random-token or fixed:I,J [default: the trial's]", nullptr, {C::Forward, C::Generate},
        nullptr, {}},
-      {"format", "FORMAT", "export: safetensors (merged experts, DESIGN.md names) [default]; "
+      {"format", "FORMAT", "export: safetensors (merged experts, DESIGN.md names) [default] or "
+       "peft (a LoRA trial as a Hugging Face PEFT adapter folder); "
        "report: md, latex, csv, html or all [default: all]", nullptr, {C::Export, C::Report},
        nullptr, {}},
       {"table", "NAME", "only this table (main, an ablation such as experts, or pivot)", nullptr,

@@ -1,6 +1,12 @@
 #include "worker/export.h"
 
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <set>
+
 #include "core/error.h"
+#include "core/io/atomic_file.h"
 #include "core/io/safetensors.h"
 #include "core/util/text.h"
 #include "worker/tensor_arrays.h"
@@ -17,6 +23,28 @@ bool is_expert_stack(const std::string& name) {
   return contains(name, ".adapter.down.") || contains(name, ".adapter.up.") ||
          util::ends_with(name, ".lora.A") || util::ends_with(name, ".lora.B") ||
          contains(name, ".lora_q.") || contains(name, ".lora_k.") || contains(name, ".lora_v.");
+}
+
+void refuse_learned_gates(const std::string& name, const storage::Checkpoint& checkpoint) {
+  if (contains(name, ".gate."))
+    throw ConfigError("checkpoint " + storage::attribute_string(checkpoint.meta, "trial_id") +
+                      " routes with learned-top1 gates; its experts cannot be merged");
+}
+
+// The PEFT modules_to_save entry of a head tensor's transformers name.
+std::string head_module(const std::string& hf_name) {
+  if (hf_name.rfind("bert.pooler.", 0) == 0) return "pooler";
+  return hf_name.substr(0, hf_name.find('.'));
+}
+
+// The row block of GPT-2's fused c_attn output a LoRA target writes: query 0, key 1, value 2.
+int64_t third_of(char target) {
+  switch (target) {
+    case 'q': return 0;
+    case 'k': return 1;
+    case 'v': return 2;
+  }
+  throw ConfigError(std::string("GPT-2 LoRA target '") + target + "' is not q, k or v");
 }
 
 }  // namespace
@@ -38,9 +66,7 @@ void export_merged(const storage::Checkpoint& checkpoint, const std::filesystem:
                    const ExportOptions& options) {
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
   for (const auto& [name, array] : checkpoint.params) {
-    if (contains(name, ".gate."))
-      throw ConfigError("checkpoint " + storage::attribute_string(checkpoint.meta, "trial_id") +
-                        " routes with learned-top1 gates; its experts cannot be merged");
+    refuse_learned_gates(name, checkpoint);
     auto tensor = from_float_array(array);
     if (is_expert_stack(name)) tensor = tensor.mean(0, /*keepdim=*/true);
     const bool head = name.rfind("head.", 0) == 0;
@@ -50,6 +76,94 @@ void export_merged(const storage::Checkpoint& checkpoint, const std::filesystem:
                        {{"format", "pt"},
                         {"trial_id", storage::attribute_string(checkpoint.meta, "trial_id")},
                         {"merged", "mean of experts"}});
+}
+
+void export_peft(const storage::Checkpoint& checkpoint, const PeftExportInfo& info,
+                 const std::filesystem::path& out_dir) {
+  if (info.method.module != peft::PeftModule::Lora)
+    throw ConfigError(
+        "--format peft exports LoRA trials (method.module: lora), and this trial trains " +
+        std::string(peft::to_string(info.method.module)) +
+        " modules: export it with --format safetensors");
+  const bool gpt2 = info.arch == models::Arch::Gpt2;
+  const std::string model = "base_model.model.";
+  const std::string backbone = model + (info.arch == models::Arch::Bert      ? "bert."
+                                        : info.arch == models::Arch::Roberta ? "roberta."
+                                                                             : "transformer.");
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  std::set<std::string> modules_to_save;
+  std::map<std::string, std::map<int64_t, std::pair<torch::Tensor, torch::Tensor>>> fused;
+  int64_t rank = 0;
+  for (const auto& [name, array] : checkpoint.params) {
+    refuse_learned_gates(name, checkpoint);
+    const torch::Tensor tensor = from_float_array(array);
+    if (name.rfind("head.", 0) == 0) {
+      const std::string hf = hf_head_name(name);
+      tensors.emplace_back(model + hf, tensor);
+      modules_to_save.insert(head_module(hf));
+      continue;
+    }
+    const bool a = util::ends_with(name, ".A");
+    if (!a && !util::ends_with(name, ".B"))
+      throw ConfigError("checkpoint tensor " + name + " is not part of a LoRA or its head");
+    const torch::Tensor merged = tensor.mean(0);  // METHOD.md "Merging": mean of the experts
+    if (a) rank = merged.size(0);
+    const std::string module = name.substr(0, name.size() - 2);
+    if (!gpt2) {  // "encoder.layer.0.attention.self.query.lora" -> "...query.lora_A.weight"
+      const std::string wrapped = module.substr(0, module.rfind(".lora"));
+      tensors.emplace_back(backbone + wrapped + (a ? ".lora_A.weight" : ".lora_B.weight"), merged);
+    } else {  // "h.0.attn.c_attn.lora_q": one third of the fused c_attn
+      const size_t at = module.rfind(".lora_");
+      auto& pair = fused[module.substr(0, at)][third_of(module.back())];
+      (a ? pair.first : pair.second) = merged;
+    }
+  }
+  const int64_t targets = gpt2 ? static_cast<int64_t>(info.method.lora_targets.size()) : 1;
+  for (const auto& [c_attn, by_third] : fused) {
+    std::vector<torch::Tensor> as;
+    const int64_t hidden = by_third.begin()->second.second.size(0);
+    torch::Tensor b = torch::zeros({3 * hidden, rank * static_cast<int64_t>(by_third.size())});
+    int64_t k = 0;
+    for (const auto& [third, pair] : by_third) {
+      as.push_back(pair.first);
+      b.narrow(0, third * hidden, hidden).narrow(1, k * rank, rank).copy_(pair.second);
+      ++k;
+    }
+    tensors.emplace_back(backbone + c_attn + ".lora_A.weight", torch::cat(as, 0));
+    tensors.emplace_back(backbone + c_attn + ".lora_B.weight", b);
+  }
+  if (rank == 0) throw ConfigError("the checkpoint holds no LoRA tensors");
+
+  nlohmann::json target_modules =
+      gpt2 ? nlohmann::json{"c_attn"} : nlohmann::json(info.method.lora_targets);
+  nlohmann::json config = {
+      {"peft_type", "LORA"},
+      {"task_type", info.causal_lm ? "CAUSAL_LM" : "SEQ_CLS"},
+      {"r", rank * targets},
+      // PEFT scales by lora_alpha / r: alpha grows with r so that each target keeps alpha / r.
+      {"lora_alpha", info.method.alpha * static_cast<double>(targets)},
+      {"lora_dropout", info.method.lora_dropout},
+      {"target_modules", target_modules},
+      {"bias", "none"},
+      {"fan_in_fan_out", gpt2},
+      {"modules_to_save",
+       modules_to_save.empty() ? nlohmann::json(nullptr) : nlohmann::json(modules_to_save)},
+      {"inference_mode", true},
+      {"base_model_name_or_path", info.base_model},
+      {"init_lora_weights", true},
+      {"layers_to_transform", nullptr},
+      {"layers_pattern", nullptr},
+      {"rank_pattern", nlohmann::json::object()},
+      {"alpha_pattern", nlohmann::json::object()},
+      {"revision", nullptr},
+      {"use_rslora", false},
+      {"use_dora", false},
+  };
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) throw IoError("cannot create " + out_dir.string() + ": " + ec.message());
+  io::save_safetensors(out_dir / "adapter_model.safetensors", tensors, {{"format", "pt"}});
+  io::write_text_atomically(out_dir / "adapter_config.json", config.dump(2) + "\n");
 }
 
 }  // namespace adamix::worker

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/models/model_config.h"
+#include "core/peft/peft_options.h"
 #include "storage/checkpoint.h"
 
 namespace adamix::worker {
@@ -22,6 +24,26 @@ struct ExportOptions {
 // (its gate routes per token; merging its experts would change the model).
 void export_merged(const storage::Checkpoint& checkpoint, const std::filesystem::path& out,
                    const ExportOptions& options);
+
+// What export_peft needs to know of the trial besides its checkpoint.
+struct PeftExportInfo {
+  peft::PeftOptions method;  // the trial's method (LoRA: size = r, alpha, targets)
+  models::Arch arch = models::Arch::Bert;
+  bool causal_lm = false;  // an NLG trial: PEFT task CAUSAL_LM, no head
+  std::string base_model;  // adapter_config.json's base_model_name_or_path
+};
+
+// A LoRA or AdaMix-LoRA trial (merged: each side the mean of its experts) as a Hugging Face
+// PEFT adapter folder, loadable by peft.PeftModel.from_pretrained on the transformers model:
+// `out_dir`/adapter_config.json (LORA, r, lora_alpha, lora_dropout, target_modules,
+// modules_to_save = the head) and adapter_model.safetensors under PEFT's key names
+// (base_model.model.<bert|roberta|transformer>.….lora_A.weight [r, in], lora_B.weight [out, r],
+// head tensors under their transformers names). GPT-2's per-third LoRAs of the fused c_attn
+// become one LoRA of c_attn (fan_in_fan_out) of rank r · targets whose B is block-structured
+// (each target's rows), with lora_alpha scaled alike so that alpha / r is unchanged, as loralib's
+// MergedLinear. ConfigError for other methods and learned-top1 checkpoints.
+void export_peft(const storage::Checkpoint& checkpoint, const PeftExportInfo& info,
+                 const std::filesystem::path& out_dir);
 
 // The Hugging Face name of a head tensor ("head.classifier.weight" -> "classifier.weight").
 std::string hf_head_name(const std::string& name);

@@ -18,6 +18,9 @@ What it checks:
     follow) line by line, pairs included, on the texts of the tokenizer goldens, the
     special-token texts and the tokenizer training corpus (212 lines), for BERT uncased,
     GPT-2 and RoBERTa;
+  - `adamix export --format peft` folders of LoRA and merged AdaMix-LoRA trials (BERT, RoBERTa,
+    GPT-2's fused c_attn) load with peft.PeftModel.from_pretrained on the transformers model to
+    the logits of `adamix forward --checkpoint` (merged) within 1e-4;
   - TensorBoard's own reader (EventMultiplexer) finds each trial of a sweep as a run named by
     trial id and tags, with every metrics.jsonl value at its step, and after a trial killed
     mid-way and resumed, every step exactly once.
@@ -36,6 +39,7 @@ try:
     import numpy as np
     import torch
     import transformers
+    import peft
     from safetensors.numpy import load_file
     from tensorboard.backend.event_processing import event_multiplexer
 except ImportError as e:  # no venv: skip, do not fail
@@ -177,6 +181,63 @@ class PretrainedFoldersLoadInTransformers(unittest.TestCase):
                         self.assertLessEqual(
                             max_diff(hf.hidden_states[-1][0].numpy(), hidden[row, :len(ids)]),
                             TOLERANCE)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+class PeftAdaptersLoad(unittest.TestCase):
+    """`adamix export --format peft` folders as peft.PeftModel.from_pretrained loads them."""
+
+    def test_lora_and_merged_adamix_lora(self):
+        work = tempfile.mkdtemp(prefix="adamix_peft_")
+        try:
+            lines = ["5 17 42 8 99 3 11", "7 7 120 64", "150 2 33 81 9 270"]
+            ids_file = os.path.join(work, "ids.txt")
+            with open(ids_file, "w") as f:
+                f.write("\n".join(lines) + "\n")
+            cases = [("bert", 1), ("bert", 2), ("roberta", 2), ("gpt2", 2)]
+            for arch, experts in cases:
+                with self.subTest(arch=arch, experts=experts):
+                    model_dir = os.path.join(work, "model-" + arch)
+                    if not os.path.exists(model_dir):
+                        adamix("make-model", "--arch", arch, "--hidden", "32", "--layers", "2",
+                               "--heads", "2", "--intermediate", "64", "--max-positions", "40",
+                               "--vocab-size", "1000", "--init-range", "0.2", "--seed", "3",
+                               "--out", model_dir)
+                        adamix("make-task", "--model", model_dir, "--kind", "single", "--size",
+                               "64", "--dev-size", "16", "--out", model_dir + "-task")
+                    name = f"{arch}-{experts}"
+                    config = os.path.join(work, name + ".yaml")
+                    with open(config, "w") as f:
+                        f.write(f"model: {model_dir}\n"
+                                f"task: {{name: synthetic, dir: {model_dir}-task, "
+                                "max_length: 16}\n"
+                                f"method: {{module: lora, size: 4, alpha: 8, "
+                                f"experts: {experts}}}\n"
+                                # a large lr so that B moves well away from its zeros
+                                "train: {epochs: 2, batch_size: 16, lr: 5.0e-2}\n")
+                    trial = os.path.join(work, name)
+                    adamix("train", "--config", config, "--out", trial, "--threads", "1")
+                    out = os.path.join(work, name + "-peft")
+                    adamix("export", "--checkpoint", os.path.join(trial, "best.h5"), "--format",
+                           "peft", "--out", out)
+                    logits = os.path.join(work, name + ".safetensors")
+                    adamix("forward", "--model", model_dir, "--checkpoint",
+                           os.path.join(trial, "best.h5"), "--input-ids", ids_file, "--out",
+                           logits)
+                    ours = load_file(logits)["logits"]
+                    base = transformers.AutoModelForSequenceClassification.from_pretrained(
+                        model_dir, num_labels=2)
+                    model = peft.PeftModel.from_pretrained(base, out).eval()
+                    for row, line in enumerate(lines):
+                        ids = torch.tensor([[int(x) for x in line.split()]])
+                        with torch.no_grad():
+                            theirs = model(input_ids=ids).logits[0].numpy()
+                        self.assertLessEqual(max_diff(theirs, ours[row]), TOLERANCE)
+                    # The LoRA is not a no-op: training moved B away from its zeros.
+                    b = load_file(os.path.join(out, "adapter_model.safetensors"))
+                    self.assertGreater(max(np.abs(v).max() for k, v in b.items()
+                                           if "lora_B" in k), 1e-3)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -333,7 +394,7 @@ def main():
     args, rest = ap.parse_known_args()
     ADAMIX = os.path.abspath(args.adamix)
     torch.set_num_threads(1)
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)  # rest: e.g. PeftAdaptersLoad
 
 
 if __name__ == "__main__":

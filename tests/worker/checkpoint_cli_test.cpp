@@ -95,6 +95,21 @@ TEST_F(CheckpointCli, ExportWritesTheMeanOfEachExpertStack) {
   EXPECT_TRUE(hf.count("classifier.out_proj.bias"));
 }
 
+TEST_F(CheckpointCli, PeftExportRefusesAdapterTrialsWithOneLine) {
+  const auto out = dir_->path() / "export_peft";
+  const auto r = run_adamix("export --format peft --checkpoint " +
+                            q(dir_->path() / "trial" / "best.h5") + " --out " + q(out));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("LoRA"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--format safetensors"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out / "adapter_model.safetensors"));
+  const auto bad = run_adamix("export --format onnx --checkpoint " +
+                              q(dir_->path() / "trial" / "best.h5") + " --out " + q(out));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("peft"), std::string::npos) << bad.err;
+}
+
 TEST_F(CheckpointCli, InspectShowsMetaAccountingAndChecksums) {
   const auto r = run_adamix("inspect " + q(dir_->path() / "trial" / "checkpoint.h5"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
