@@ -9,9 +9,15 @@
 namespace adamix::train {
 namespace {
 
+// The key of a parameter's state in torch::optim::Optimizer::state(): its TensorImpl address,
+// printed as a string up to LibTorch 2.0 and the pointer itself since.
+#if TORCH_VERSION_MAJOR >= 2
+void* state_key(const torch::Tensor& param) { return param.unsafeGetTensorImpl(); }
+#else
 std::string state_key(const torch::Tensor& param) {
   return c10::guts::to_string(param.unsafeGetTensorImpl());
 }
+#endif
 
 }  // namespace
 
