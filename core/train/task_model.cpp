@@ -1,6 +1,7 @@
 #include "core/train/task_model.h"
 
 #include <ATen/autocast_mode.h>
+#include <torch/version.h>
 
 #include <map>
 
@@ -11,21 +12,35 @@
 namespace adamix::train {
 namespace {
 
+// CUDA autocast state: LibTorch 2.4 took the device as an argument (the GPU-only calls are
+// deprecated since).
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+bool cuda_autocast_enabled() { return at::autocast::is_autocast_enabled(at::kCUDA); }
+void set_cuda_autocast_enabled(bool on) { at::autocast::set_autocast_enabled(at::kCUDA, on); }
+at::ScalarType cuda_autocast_dtype() { return at::autocast::get_autocast_dtype(at::kCUDA); }
+void set_cuda_autocast_dtype(at::ScalarType t) { at::autocast::set_autocast_dtype(at::kCUDA, t); }
+#else
+bool cuda_autocast_enabled() { return at::autocast::is_enabled(); }
+void set_cuda_autocast_enabled(bool on) { at::autocast::set_enabled(on); }
+at::ScalarType cuda_autocast_dtype() { return at::autocast::get_autocast_gpu_dtype(); }
+void set_cuda_autocast_dtype(at::ScalarType t) { at::autocast::set_autocast_gpu_dtype(t); }
+#endif
+
 // Enables CUDA autocast for one scope and restores the previous state after it.
 class AutocastScope {
  public:
   explicit AutocastScope(std::optional<torch::ScalarType> dtype, torch::Device device)
       : active_(dtype.has_value() && device.is_cuda()) {
     if (!active_) return;
-    previous_enabled_ = at::autocast::is_enabled();
-    previous_dtype_ = at::autocast::get_autocast_gpu_dtype();
-    at::autocast::set_autocast_gpu_dtype(*dtype);
-    at::autocast::set_enabled(true);
+    previous_enabled_ = cuda_autocast_enabled();
+    previous_dtype_ = cuda_autocast_dtype();
+    set_cuda_autocast_dtype(*dtype);
+    set_cuda_autocast_enabled(true);
   }
   ~AutocastScope() {
     if (!active_) return;
-    at::autocast::set_enabled(previous_enabled_);
-    at::autocast::set_autocast_gpu_dtype(previous_dtype_);
+    set_cuda_autocast_enabled(previous_enabled_);
+    set_cuda_autocast_dtype(previous_dtype_);
     at::autocast::clear_cache();
   }
   AutocastScope(const AutocastScope&) = delete;
