@@ -63,10 +63,10 @@ TEST(TrainByteBpe, HugCorpusFilesAsHuggingFaceWritesThem) {
   // then the merges: 264 tokens, short of vocab_size because no pair is left.
   const std::string vocab = testing::read_file(dir / "vocab.json");
   EXPECT_EQ(vocab.rfind(R"({"<|endoftext|>":0,"!":1,"\"":2,"#":3,)", 0), 0u) << vocab.substr(0, 60);
-  EXPECT_NE(vocab.find(u8R"("ÿ":188,"Ā":189,)"), std::string::npos);
+  EXPECT_NE(vocab.find(R"("ÿ":188,"Ā":189,)"), std::string::npos);
   EXPECT_NE(
       vocab.find(
-          u8R"("Ń":256,"ug":257,"un":258,"hug":259,"pun":260,"pug":261,"hugs":262,"bun":263})"),
+          R"("Ń":256,"ug":257,"un":258,"hug":259,"pun":260,"pug":261,"hugs":262,"bun":263})"),
       std::string::npos);
 
   const auto tok = load_tokenizer(dir);
