@@ -64,10 +64,9 @@ TEST(TrainByteBpe, HugCorpusFilesAsHuggingFaceWritesThem) {
   const std::string vocab = testing::read_file(dir / "vocab.json");
   EXPECT_EQ(vocab.rfind(R"({"<|endoftext|>":0,"!":1,"\"":2,"#":3,)", 0), 0u) << vocab.substr(0, 60);
   EXPECT_NE(vocab.find(R"("ÿ":188,"Ā":189,)"), std::string::npos);
-  EXPECT_NE(
-      vocab.find(
-          R"("Ń":256,"ug":257,"un":258,"hug":259,"pun":260,"pug":261,"hugs":262,"bun":263})"),
-      std::string::npos);
+  EXPECT_NE(vocab.find(
+                R"("Ń":256,"ug":257,"un":258,"hug":259,"pun":260,"pug":261,"hugs":262,"bun":263})"),
+            std::string::npos);
 
   const auto tok = load_tokenizer(dir);
   ASSERT_NE(dynamic_cast<ByteBpeTokenizer*>(tok.get()), nullptr);
