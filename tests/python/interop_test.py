@@ -69,6 +69,38 @@ def max_diff(a, b):
     return float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, np.float64))))
 
 
+# Three id sequences of different lengths, valid in a vocabulary of 300 and 40 positions.
+ID_ROWS = [[5, 17, 42, 8, 99, 3, 11], [7, 7, 120, 64], [150, 2, 33, 81, 9, 270]]
+
+
+def write_ids(path, rows):
+    """An --input-ids file: one line of space-separated ids per row."""
+    with open(path, "w") as f:
+        f.write("".join(" ".join(map(str, ids)) + "\n" for ids in rows))
+    return path
+
+
+def make_model(out, arch, vocab_size, max_positions=40, seed=3):
+    """`adamix make-model`: a tiny random model (hidden 32, 2 layers, 2 heads) in `out`."""
+    adamix("make-model", "--arch", arch, "--hidden", "32", "--layers", "2", "--heads", "2",
+           "--intermediate", "64", "--max-positions", str(max_positions), "--vocab-size",
+           str(vocab_size), "--init-range", "0.2", "--seed", str(seed), "--out", out)
+    return out
+
+
+class TestCase(unittest.TestCase):
+    def assert_rows_match(self, model, rows, hidden, logits=None):
+        """transformers' `model` on each row alone gives our hidden states (and logits) within
+        TOLERANCE; ours are right-padded [N, T, ...], compared on each row's own positions."""
+        for row, ids in enumerate(rows):
+            with torch.no_grad():
+                out = model(torch.tensor([ids]), output_hidden_states=True)
+            n = len(ids)
+            self.assertLessEqual(max_diff(out.hidden_states[-1][0], hidden[row, :n]), TOLERANCE)
+            if logits is not None:
+                self.assertLessEqual(max_diff(out.logits[0], logits[row, :n]), TOLERANCE)
+
+
 class ModelGoldens(unittest.TestCase):
     def test_transformers_reproduces_the_committed_outputs(self):
         for name in ("bert_gelu", "roberta_relu", "gpt2_gelu_new", "gpt2_buffers"):
@@ -97,46 +129,27 @@ class ModelGoldens(unittest.TestCase):
                     self.assertLessEqual(max_diff(out.pooler_output, expected["pooled"]), TOLERANCE)
 
 
-class MadeModelsLoadInTransformers(unittest.TestCase):
+class MadeModelsLoadInTransformers(TestCase):
     def test_forward_matches(self):
         work = tempfile.mkdtemp(prefix="adamix_interop_")
         try:
-            lines = ["5 17 42 8 99 3 11", "7 7 120 64", "150 2 33 81 9 270"]
-            ids_file = os.path.join(work, "ids.txt")
-            with open(ids_file, "w") as f:
-                f.write("\n".join(lines) + "\n")
+            ids_file = write_ids(os.path.join(work, "ids.txt"), ID_ROWS)
             for arch in ("bert", "roberta", "gpt2"):
                 with self.subTest(arch):
-                    model_dir = os.path.join(work, arch)
-                    adamix("make-model", "--arch", arch, "--hidden", "32", "--layers", "2",
-                           "--heads", "2", "--intermediate", "64", "--max-positions", "40",
-                           "--vocab-size", "300", "--init-range", "0.2", "--seed", "3",
-                           "--out", model_dir)
+                    model_dir = make_model(os.path.join(work, arch), arch, vocab_size=300)
                     out = os.path.join(work, arch + ".safetensors")
                     adamix("forward", "--model", model_dir, "--input-ids", ids_file, "--out", out)
                     ours = load_file(out)
                     cls = (transformers.AutoModelForCausalLM if arch == "gpt2"
                            else transformers.AutoModel)
                     model = cls.from_pretrained(model_dir).eval()
-                    for row, line in enumerate(lines):
-                        ids = torch.tensor([[int(x) for x in line.split()]])
-                        n = ids.size(1)
-                        with torch.no_grad():
-                            out_hf = model(ids, output_hidden_states=arch == "gpt2")
-                        hidden = (out_hf.hidden_states[-1] if arch == "gpt2"
-                                  else out_hf.last_hidden_state)
-                        self.assertLessEqual(
-                            max_diff(hidden[0].numpy(), ours["last_hidden_state"][row, :n]),
-                            TOLERANCE)
-                        if arch == "gpt2":
-                            self.assertLessEqual(
-                                max_diff(out_hf.logits[0].numpy(), ours["logits"][row, :n]),
-                                TOLERANCE)
+                    self.assert_rows_match(model, ID_ROWS, ours["last_hidden_state"],
+                                           ours.get("logits"))
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
 
-class PretrainedFoldersLoadInTransformers(unittest.TestCase):
+class PretrainedFoldersLoadInTransformers(TestCase):
     """`adamix pretrain` folders (model and tokenizer files) as transformers loads them."""
 
     def test_model_and_tokenizer(self):
@@ -166,21 +179,13 @@ class PretrainedFoldersLoadInTransformers(unittest.TestCase):
                     hf_tok = transformers.AutoTokenizer.from_pretrained(model_dir)
                     self.assertEqual([hf_tok(line)["input_ids"] for line in lines], ours)
                     ours = [ids[:48] for ids in ours]  # within the 64 positions
-                    ids_file = os.path.join(work, arch + ".ids")
-                    with open(ids_file, "w") as f:
-                        f.write("".join(" ".join(map(str, ids)) + "\n" for ids in ours))
+                    ids_file = write_ids(os.path.join(work, arch + ".ids"), ours)
                     out = os.path.join(work, arch + ".safetensors")
                     adamix("forward", "--model", model_dir, "--input-ids", ids_file, "--out", out)
-                    hidden = load_file(out)["last_hidden_state"]
                     cls = (transformers.AutoModelForCausalLM if arch == "gpt2"
                            else transformers.AutoModelForMaskedLM)
                     model = cls.from_pretrained(model_dir).eval()
-                    for row, ids in enumerate(ours):
-                        with torch.no_grad():
-                            hf = model(torch.tensor([ids]), output_hidden_states=True)
-                        self.assertLessEqual(
-                            max_diff(hf.hidden_states[-1][0].numpy(), hidden[row, :len(ids)]),
-                            TOLERANCE)
+                    self.assert_rows_match(model, ours, load_file(out)["last_hidden_state"])
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -191,19 +196,13 @@ class PeftAdaptersLoad(unittest.TestCase):
     def test_lora_and_merged_adamix_lora(self):
         work = tempfile.mkdtemp(prefix="adamix_peft_")
         try:
-            lines = ["5 17 42 8 99 3 11", "7 7 120 64", "150 2 33 81 9 270"]
-            ids_file = os.path.join(work, "ids.txt")
-            with open(ids_file, "w") as f:
-                f.write("\n".join(lines) + "\n")
+            ids_file = write_ids(os.path.join(work, "ids.txt"), ID_ROWS)
             cases = [("bert", 1), ("bert", 2), ("roberta", 2), ("gpt2", 2)]
             for arch, experts in cases:
                 with self.subTest(arch=arch, experts=experts):
                     model_dir = os.path.join(work, "model-" + arch)
                     if not os.path.exists(model_dir):
-                        adamix("make-model", "--arch", arch, "--hidden", "32", "--layers", "2",
-                               "--heads", "2", "--intermediate", "64", "--max-positions", "40",
-                               "--vocab-size", "1000", "--init-range", "0.2", "--seed", "3",
-                               "--out", model_dir)
+                        make_model(model_dir, arch, vocab_size=1000)
                         adamix("make-task", "--model", model_dir, "--kind", "single", "--size",
                                "64", "--dev-size", "16", "--out", model_dir + "-task")
                     name = f"{arch}-{experts}"
@@ -229,10 +228,9 @@ class PeftAdaptersLoad(unittest.TestCase):
                     base = transformers.AutoModelForSequenceClassification.from_pretrained(
                         model_dir, num_labels=2)
                     model = peft.PeftModel.from_pretrained(base, out).eval()
-                    for row, line in enumerate(lines):
-                        ids = torch.tensor([[int(x) for x in line.split()]])
+                    for row, ids in enumerate(ID_ROWS):
                         with torch.no_grad():
-                            theirs = model(input_ids=ids).logits[0].numpy()
+                            theirs = model(input_ids=torch.tensor([ids])).logits[0]
                         self.assertLessEqual(max_diff(theirs, ours[row]), TOLERANCE)
                     # The LoRA is not a no-op: training moved B away from its zeros.
                     b = load_file(os.path.join(out, "adapter_model.safetensors"))
@@ -334,9 +332,8 @@ def metrics_rows(path):
 class TensorBoardReadsTrials(unittest.TestCase):
     def setUp(self):
         self.work = tempfile.mkdtemp(prefix="adamix_tb_")
-        adamix("make-model", "--arch", "bert", "--hidden", "32", "--layers", "2", "--heads", "2",
-               "--intermediate", "64", "--max-positions", "32", "--vocab-size", "200",
-               "--init-range", "0.2", "--seed", "5", "--out", os.path.join(self.work, "model"))
+        make_model(os.path.join(self.work, "model"), "bert", vocab_size=200, max_positions=32,
+                   seed=5)
         adamix("make-task", "--model", os.path.join(self.work, "model"), "--kind", "single",
                "--size", "64", "--dev-size", "32", "--out", os.path.join(self.work, "task"))
         self.base = (f"  model: {self.work}/model\n"
