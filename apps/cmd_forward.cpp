@@ -23,7 +23,12 @@ int run_forward(const ParsedFlags& flags) {
   options.device = flags.get_optional("device").value_or("cpu");
 
   inference::ForwardFileResult result;
-  if (const auto checkpoint_path = flags.get_optional("checkpoint")) {
+  if (flags.has("checkpoint") && flags.has("adapter"))
+    throw ConfigError("--checkpoint and --adapter are two ways to give the PEFT weights: give one");
+  if (const auto adapter = flags.get_optional("adapter")) {
+    if (flags.has("mode")) throw ConfigError("--mode needs --checkpoint (an adapter is one LoRA)");
+    result = worker::forward_adapter_file(options, *adapter);
+  } else if (const auto checkpoint_path = flags.get_optional("checkpoint")) {
     inference::check_output_dir(options);
     const auto checkpoint = storage::read_checkpoint(*checkpoint_path);
     const auto trial = sweeps::parse_trial_yaml(

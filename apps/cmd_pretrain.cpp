@@ -14,7 +14,7 @@ namespace adamix::cli {
 int run_pretrain(const ParsedFlags& flags) {
   runtime::retain_freed_memory();
   runtime::configure_threads(static_cast<int>(flags.get_int("threads")));
-  auto config = sweeps::load_pretrain_yaml(flags.get("config"));
+  auto config = sweeps::load_pretrain_yaml(flags.get("config"), flags.get_all("set"));
   if (const auto device = flags.get_optional("device")) config.device = *device;
   config.validate();
   worker::PretrainRunOptions options;

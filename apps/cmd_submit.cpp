@@ -26,7 +26,8 @@ int run_submit(const ParsedFlags& flags) {
   const auto& args = flags.positional();
   if (args.size() != 1) throw ConfigError("submit takes exactly one SPEC.yaml");
   const fs::path spec = fs::absolute(args.front()).lexically_normal();
-  const auto plan = sweeps::load_sweep(spec);  // every spec error before anything is written
+  const auto sets = flags.get_all("set");
+  const auto plan = sweeps::load_sweep(spec, sets);  // every spec error before anything is written
   const auto chain = flags.get_int("chain");
   if (chain < 1) throw ConfigError("--chain must be at least 1");
 
@@ -34,7 +35,7 @@ int run_submit(const ParsedFlags& flags) {
   settings.sweep_name = plan.name;
   settings.spec = spec;
   settings.run_dir =
-      fs::absolute(flags.get_optional("out").value_or("runs/" + plan.name)).lexically_normal();
+      fs::absolute(run_directory_flag(flags).value_or("runs/" + plan.name)).lexically_normal();
   settings.work_dir = fs::current_path();
   settings.executable = fs::read_symlink("/proc/self/exe");
   settings.nodes = static_cast<int>(flags.get_int("nodes"));
@@ -50,6 +51,7 @@ int run_submit(const ParsedFlags& flags) {
   settings.warning_seconds = static_cast<int>(flags.get_int("warning"));
   settings.grace_seconds = static_cast<int>(flags.get_int("grace"));
   settings.sbatch_args = flags.get_all("sbatch-arg");
+  settings.sets = sets;
   if (const auto env = flags.get_optional("env-file")) settings.environment = io::read_file(*env);
   settings.adamix_version = ADAMIX_VERSION;
   const auto script = cluster::sbatch_script(settings);
@@ -60,7 +62,7 @@ int run_submit(const ParsedFlags& flags) {
 
   const auto script_path = settings.run_dir / "job.sbatch";
   const auto database = settings.run_dir / "results.sqlite";
-  const auto spec_text = io::read_file(spec);
+  const auto spec_text = sweeps::frozen_spec_text(io::read_file(spec), sets);
   {  // The lock is released before sbatch: the job's own sweep takes it when it starts.
     orchestrator::RunDirectory run(settings.run_dir, spec_text, /*resume=*/true);
     io::write_text_atomically(script_path, script);

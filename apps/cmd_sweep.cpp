@@ -12,7 +12,8 @@ namespace {
 int run_trials(const ParsedFlags& flags) {
   orchestrator::SweepOptions options;
   options.spec = flags.positional().front();
-  if (const auto out = flags.get_optional("out")) options.out = *out;
+  options.sets = flags.get_all("set");
+  if (const auto run = run_directory_flag(flags)) options.out = *run;
   options.resume = flags.get_switch("resume");
   options.retry_failed = flags.get_switch("retry-failed");
   if (options.retry_failed && !options.resume)
@@ -30,6 +31,15 @@ int run_trials(const ParsedFlags& flags) {
 
 }  // namespace
 
+std::optional<std::string> run_directory_flag(const ParsedFlags& flags) {
+  const auto run = flags.get_optional("run");
+  const auto out = flags.get_optional("out");
+  if (run && out && *run != *out)
+    throw ConfigError("--run " + *run + " and --out " + *out +
+                      " name two run directories (--out is --run's older name: give one)");
+  return run ? run : out;
+}
+
 // Runs the sweep (orchestrator/sweep_launch.h), or with --dry-run expands it and prints
 //   sweep NAME (SPEC): N trials (G generated, E excluded, D duplicates merged)
 //   ID            [TAGS  ]  CHANGES FROM THE BASE
@@ -38,7 +48,7 @@ int run_sweep(const ParsedFlags& flags) {
   const auto& args = flags.positional();
   if (args.size() != 1) throw ConfigError("sweep takes exactly one SPEC.yaml");
   if (!flags.get_switch("dry-run")) return run_trials(flags);
-  const auto plan = sweeps::load_sweep(args.front());
+  const auto plan = sweeps::load_sweep(args.front(), flags.get_all("set"));
 
   const bool tagged = std::any_of(plan.trials.begin(), plan.trials.end(), [](const auto& t) {
     return t.tags.size() != 1 || t.tags.front().group != "grid";

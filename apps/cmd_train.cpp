@@ -20,17 +20,17 @@ namespace adamix::cli {
 namespace {
 
 // `--config -` reads the YAML from stdin (how `adamix sweep` hands a trial to its child).
-config::TrialConfig load_config(const std::string& source) {
-  if (source != "-") return sweeps::load_trial_yaml(source);
+config::TrialConfig load_config(const std::string& source, const std::vector<std::string>& sets) {
+  if (source != "-") return sweeps::load_trial_yaml(source, sets);
   std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
   if (std::cin.bad()) throw IoError("cannot read the trial config from <stdin>");
-  return sweeps::parse_trial_yaml(text, "<stdin>");
+  return sweeps::parse_trial_yaml(text, "<stdin>", sets);
 }
 
 int train(const ParsedFlags& flags, const std::optional<worker::EventChannel>& events) {
   runtime::retain_freed_memory();
   runtime::configure_threads(static_cast<int>(flags.get_int("threads")));
-  auto config = load_config(flags.get("config"));
+  auto config = load_config(flags.get("config"), flags.get_all("set"));
   if (const auto device = flags.get_optional("device")) config.device = *device;
   config.validate();
   worker::TrialRunOptions options;

@@ -57,8 +57,17 @@ const std::vector<FlagInfo>& flags() {
   // clang-format off
   static const std::vector<FlagInfo> table = {
       // name, value, help, env, accepted by, default, required by
-      {"config", "FILE", "train: trial config (YAML; - reads it from stdin); pretrain: pretraining "
-       "config (YAML)", nullptr, {C::Train, C::Pretrain}, nullptr, {C::Train, C::Pretrain}},
+      {"config", "FILE", "the trial config (YAML; - reads it from stdin)", nullptr, {C::Train},
+       nullptr, {C::Train}},
+      {"config", "FILE", "the pretraining config (YAML)", nullptr, {C::Pretrain}, nullptr,
+       {C::Pretrain}},
+      {"set", "KEY=VALUE", "override one key of the config, typed and checked as the file's own "
+       "(repeatable): --set train.epochs=3 --set method.placement=[query,value]", nullptr,
+       {C::Train, C::Pretrain}, nullptr, {}, true},
+      {"set", "KEY=VALUE", "override one key of the spec, typed and checked as the file's own "
+       "(repeatable): --set seeds=[1,2] --set base.train.epochs=1 (base.* changes the base trial "
+       "config, inline or in its file); the run directory keeps them with the spec, and a resume "
+       "must repeat them", nullptr, {C::Sweep, C::Submit}, nullptr, {}, true},
       {"dry-run", nullptr, "sweep: list the trials (id, what differs from the base) and their "
        "count; submit: write and print the batch script; run nothing", nullptr,
        {C::Sweep, C::Submit}, nullptr, {}},
@@ -100,15 +109,23 @@ const std::vector<FlagInfo>& flags() {
        {C::Forward}, nullptr, {C::Forward}},
       {"token-type-ids", "FILE", "token type ids, same shape as --input-ids (BERT pairs)", nullptr,
        {C::Forward}, nullptr, {}},
-      {"out", "PATH", "output: trial folder (train; default runs/train/<trial id>), run directory "
-       "(sweep; default runs/<sweep name>), file (forward) or directory (pretrain, make-model, "
-       "make-task, make-tokenizer, export; report: default RUN/reports); never left half-written",
-       nullptr,
-       {C::Train, C::Pretrain, C::Sweep, C::Submit, C::Report, C::Forward, C::MakeModel,
-        C::MakeTask, C::MakeTokenizer, C::Export, C::Generate},
-       nullptr,
-       {C::Pretrain, C::Forward, C::MakeModel, C::MakeTask, C::MakeTokenizer, C::Export,
-        C::Generate}},
+      {"out", "DIR", "the trial folder (a checkpoint there resumes) [default: runs/train/<trial "
+       "id>]", nullptr, {C::Train}, nullptr, {}},
+      {"run", "DIR", "the sweep's run directory (status and report read it) [default: "
+       "runs/<sweep name>]", nullptr, {C::Sweep, C::Submit}, nullptr, {}},
+      {"out", "DIR", "the same as --run (its older name)", nullptr, {C::Sweep, C::Submit}, nullptr,
+       {}},
+      {"out", "DIR", "the Hugging Face model folder to write (a checkpoint there resumes; a "
+       "folder holding other files is refused)", nullptr, {C::Pretrain}, nullptr, {C::Pretrain}},
+      {"out", "DIR", "the folder for the tables and figures [default: RUN/reports]", nullptr,
+       {C::Report}, nullptr, {}},
+      {"out", "FILE", "hidden states (and logits) of every sequence, written whole or not at all",
+       nullptr, {C::Forward}, nullptr, {C::Forward}},
+      {"out", "FILE", "one generated text per context line, written whole or not at all", nullptr,
+       {C::Generate}, nullptr, {C::Generate}},
+      {"out", "DIR", "the folder to write (missing or empty; never left half-written)", nullptr,
+       {C::MakeModel, C::MakeTask, C::MakeTokenizer, C::Export}, nullptr,
+       {C::MakeModel, C::MakeTask, C::MakeTokenizer, C::Export}},
       {"batch-size", "N", "sequences per forward batch (generate: contexts per beam search "
        "batch) [default: forward 32, generate 10]", nullptr, {C::Forward, C::Generate}, nullptr,
        {}},
@@ -150,13 +167,15 @@ const std::vector<FlagInfo>& flags() {
       {"checkpoint", "CKPT.h5", "a trained trial's checkpoint (forward: apply its PEFT and head; "
        "generate: its PEFT weights on --model, its backbone)", nullptr,
        {C::Forward, C::Export, C::Generate}, nullptr, {C::Export}},
+      {"adapter", "DIR", "a Hugging Face PEFT LoRA adapter folder (adapter_config.json, "
+       "adapter_model.safetensors) on --model; logits too when it saved a classification head",
+       nullptr, {C::Forward}, nullptr, {}},
       {"mode", "MODE", "inference mode: merged, ensemble (forward only), random-batch, "
        "random-token or fixed:I,J [default: the trial's]", nullptr, {C::Forward, C::Generate},
        nullptr, {}},
-      {"format", "FORMAT", "export: safetensors (merged experts, DESIGN.md names) [default] or "
-       "peft (a LoRA trial as a Hugging Face PEFT adapter folder); "
-       "report: md, latex, csv, html or all [default: all]", nullptr, {C::Export, C::Report},
-       nullptr, {}},
+      {"format", "FORMAT", "safetensors (merged experts, DESIGN.md names) or peft (a LoRA trial "
+       "as a Hugging Face PEFT adapter folder)", nullptr, {C::Export}, "safetensors", {}},
+      {"format", "FORMAT", "md, latex, csv, html or all", nullptr, {C::Report}, "all", {}},
       {"table", "NAME", "only this table (main, an ablation such as experts, or pivot)", nullptr,
        {C::Report}, nullptr, {}},
       {"rows", "KEY", "pivot table: rows by this config key (e.g. method.experts; with --cols)",
@@ -198,8 +217,8 @@ const std::vector<FlagInfo>& flags() {
        {C::Sweep}, "auto", {}},
       {"noop-trials", nullptr, "benchmark the orchestrator: trials finish at once and train "
        "nothing", nullptr, {C::Sweep}, nullptr, {}},
-      {"run", "DIR", "a sweep's run directory (holds results.sqlite)", nullptr,
-       {C::Status, C::Report}, nullptr, {C::Status, C::Report}},
+      {"run", "DIR", "the sweep's run directory (holds results.sqlite; adamix sweep --run)",
+       nullptr, {C::Status, C::Report}, nullptr, {C::Status, C::Report}},
       {"arch", "NAME", "bert, roberta or gpt2", nullptr, {C::MakeModel}, nullptr, {C::MakeModel}},
       {"hidden", "H", "hidden size", nullptr, {C::MakeModel}, "64", {}},
       {"layers", "L", "number of layers", nullptr, {C::MakeModel}, "2", {}},

@@ -37,6 +37,15 @@ int dispatch(adamix::cli::Command command, const adamix::cli::ParsedFlags& flags
 int main(int argc, char** argv) {
   namespace cli = adamix::cli;
   const std::string first = argc > 1 ? argv[1] : "";
+  if (first == "help" && argc > 2) {  // `adamix help train` = `adamix train --help`
+    const cli::CommandInfo* info = cli::find_command(argv[2]);
+    if (info == nullptr) {
+      std::cerr << "adamix: error: unknown command '" << argv[2] << "' (see adamix --help)\n";
+      return 2;
+    }
+    std::cout << cli::command_help(info->command);
+    return 0;
+  }
   if (first.empty() || first == "-h" || first == "--help" || first == "help") {
     std::cout << cli::general_help();
     return first.empty() ? 2 : 0;

@@ -88,10 +88,11 @@ std::string sbatch_script(const SubmitSettings& s) {
       << "trap 'stop time-limit' USR2\n"
       << "trap 'stop SIGTERM' TERM\n"
       << "\n"
-      << "srun --mpi=pmix --kill-on-bad-exit=0 \"$adamix\" sweep \"$spec\" --out \"$run\" "
+      << "srun --mpi=pmix --kill-on-bad-exit=0 \"$adamix\" sweep \"$spec\" --run \"$run\" "
          "--resume \\\n"
       << "  --progress lines --grace " << s.grace_seconds;
   if (gpus_per_worker > 0) out << " --gpus-per-worker " << gpus_per_worker;
+  for (const auto& set : s.sets) out << " \\\n  --set " << quote(set);
   out << " &\n"
       << "srun_pid=$!\n"
       << "# A trap interrupts `wait`; wait again until srun has really ended.\n"

@@ -29,6 +29,7 @@ struct SubmitSettings {
   int warning_seconds = 120;  // --signal=B:USR2@N (Slurm checks limits about every 30 s)
   int grace_seconds = 60;     // for trials to checkpoint (adamix sweep --grace)
   std::vector<std::string> sbatch_args;  // extra #SBATCH lines, as given ("--constraint=a100")
+  std::vector<std::string> sets;         // adamix sweep --set overrides ("base.train.epochs=1")
   std::string environment;  // lines run before the sweep: module loads, conda activate, exports
   std::string adamix_version;
 };

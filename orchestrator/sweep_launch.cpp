@@ -134,9 +134,9 @@ void check_inputs(const sweeps::SweepPlan& plan) {
 
 // Rank 0 (or the single process): expand, open the run directory and database, orchestrate.
 int orchestrate(const SweepOptions& options, Transport& transport) {
-  const auto plan = sweeps::load_sweep(options.spec);
+  const auto plan = sweeps::load_sweep(options.spec, options.sets);
   check_inputs(plan);
-  const auto spec_text = io::read_file(options.spec);
+  const auto spec_text = sweeps::frozen_spec_text(io::read_file(options.spec), options.sets);
   RunDirectory run(options.out.value_or(fs::path("runs") / plan.name), spec_text, options.resume);
   storage::ResultsStore store(run.database(), storage::ResultsStore::Access::ReadWrite);
 

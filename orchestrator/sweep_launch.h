@@ -9,11 +9,13 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace adamix::orchestrator {
 
 struct SweepOptions {
   std::filesystem::path spec;
+  std::vector<std::string> sets;             // --set overrides of the spec (sweeps::load_sweep)
   std::optional<std::filesystem::path> out;  // default runs/<name>
   bool resume = false;
   bool retry_failed = false;  // with resume: failed trials get a fresh set of attempts

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/io/atomic_file.h"
 #include "core/models/model_config.h"
+#include "sweeps/config_overrides.h"
 #include "sweeps/trial_yaml.h"
 #include "sweeps/yaml_reader.h"
 
@@ -41,10 +42,7 @@ bool read_bool(const YamlReader& r, const YAML::Node& node, const std::string& k
   r.fail(node, key, "expected true or false, got '" + text + "'");
 }
 
-}  // namespace
-
-config::PretrainConfig parse_pretrain_yaml(const std::string& text, const std::string& source) {
-  const auto root = load_yaml_text(text, source, "pretraining config");
+config::PretrainConfig read_pretrain(const YAML::Node& root, const std::string& source) {
   const YamlReader r(source);
   r.only_keys(root, "",
               {"model", "init", "tokenizer", "corpus", "dev_corpus", "dev_percent", "objective",
@@ -82,8 +80,19 @@ config::PretrainConfig parse_pretrain_yaml(const std::string& text, const std::s
   return c;
 }
 
-config::PretrainConfig load_pretrain_yaml(const std::filesystem::path& path) {
-  return parse_pretrain_yaml(io::read_file(path), path.string());
+}  // namespace
+
+config::PretrainConfig parse_pretrain_yaml(const std::string& text, const std::string& source,
+                                           const std::vector<std::string>& sets) {
+  const auto overrides = parse_overrides(sets);
+  auto root = load_yaml_text(text, source, "pretraining config");
+  apply_overrides(root, overrides);
+  return with_override_errors(overrides, [&] { return read_pretrain(root, source); });
+}
+
+config::PretrainConfig load_pretrain_yaml(const std::filesystem::path& path,
+                                          const std::vector<std::string>& sets) {
+  return parse_pretrain_yaml(io::read_file(path), path.string(), sets);
 }
 
 std::string to_yaml(const config::PretrainConfig& c) {

@@ -14,6 +14,7 @@
 //   device: cpu
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/config/pretrain_config.h"
 
@@ -21,8 +22,11 @@ namespace adamix::sweeps {
 
 // `source` names the text in errors. An absent `objective` is causal for a gpt2 model (init.arch,
 // or the config.json of `model`, which is then read) and masked otherwise.
-config::PretrainConfig parse_pretrain_yaml(const std::string& text, const std::string& source);
-config::PretrainConfig load_pretrain_yaml(const std::filesystem::path& path);
+// `sets`: `--set key.path=value` overrides, as parse_trial_yaml's.
+config::PretrainConfig parse_pretrain_yaml(const std::string& text, const std::string& source,
+                                           const std::vector<std::string>& sets = {});
+config::PretrainConfig load_pretrain_yaml(const std::filesystem::path& path,
+                                          const std::vector<std::string>& sets = {});
 
 // Every field in a fixed order; parse_pretrain_yaml(to_yaml(c)) == c.
 std::string to_yaml(const config::PretrainConfig& config);

@@ -289,7 +289,8 @@ void check_conflicts(const SweepSpec& spec) {
 }  // namespace
 
 SweepSpec read_sweep_spec(const std::string& text, const std::string& source,
-                          const std::filesystem::path& base_dir) {
+                          const std::filesystem::path& base_dir,
+                          const std::vector<ConfigOverride>& overrides) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -297,6 +298,7 @@ SweepSpec read_sweep_spec(const std::string& text, const std::string& source,
     throw ConfigError(source + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
   }
   if (!root.IsDefined() || root.IsNull()) throw ConfigError(source + ": empty sweep spec");
+  apply_overrides(root, overrides, "base", /*under_prefix=*/false);
   SpecReader r(source);
   SweepSpec spec;
   spec.source = source;
@@ -315,6 +317,7 @@ SweepSpec read_sweep_spec(const std::string& text, const std::string& source,
     r.fail(root["name"], "name", "expected letters, digits, '.', '_' or '-'");
   if (!root["base"]) r.fail(root, "base", "required (a trial config, or a path to one)");
   read_base(r, root["base"], base_dir, spec);
+  apply_overrides(spec.base, overrides, "base", /*under_prefix=*/true);
 
   if (const auto axes = root["axes"]) {
     for (const auto& [key, values] : r.entries(axes, "axes")) {

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "sweeps/config_overrides.h"
+
 namespace adamix::sweeps {
 
 // One dotted trial key set to one value, with where it was written (for error messages).
@@ -55,7 +57,9 @@ struct SweepSpec {
 };
 
 // ConfigError "source:line: dotted.key: message" for anything malformed.
+// `overrides` go over the spec's keys before they are read, those under `base.` over the base.
 SweepSpec read_sweep_spec(const std::string& text, const std::string& source,
-                          const std::filesystem::path& base_dir);
+                          const std::filesystem::path& base_dir,
+                          const std::vector<ConfigOverride>& overrides = {});
 
 }  // namespace adamix::sweeps

@@ -177,12 +177,25 @@ class Expander {
 }  // namespace
 
 SweepPlan expand_sweep(const std::string& text, const std::string& source,
-                       const std::filesystem::path& base_dir) {
-  return Expander(read_sweep_spec(text, source, base_dir)).run();
+                       const std::filesystem::path& base_dir,
+                       const std::vector<std::string>& sets) {
+  const auto overrides = parse_overrides(sets);
+  return with_override_errors(overrides, [&] {
+    return Expander(read_sweep_spec(text, source, base_dir, overrides)).run();
+  });
 }
 
-SweepPlan load_sweep(const std::filesystem::path& path) {
-  return expand_sweep(io::read_file(path), path.string(), path.parent_path());
+SweepPlan load_sweep(const std::filesystem::path& path, const std::vector<std::string>& sets) {
+  return expand_sweep(io::read_file(path), path.string(), path.parent_path(), sets);
+}
+
+std::string frozen_spec_text(const std::string& text, const std::vector<std::string>& sets) {
+  if (sets.empty()) return text;
+  std::string frozen = text;
+  if (!frozen.empty() && frozen.back() != '\n') frozen += '\n';
+  frozen += "# adamix sweep --set, applied over the lines above:\n";
+  for (const auto& set : sets) frozen += "#   --set " + set + "\n";
+  return frozen;
 }
 
 std::string describe_changes(const SweepTrial& trial) {

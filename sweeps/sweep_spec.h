@@ -101,10 +101,17 @@ struct SweepPlan {
   std::vector<std::string> notes;  // e.g. an exclude rule that matched no trial
 };
 
-// `source` names the text in errors; `base_dir` resolves a `base:` path.
+// `source` names the text in errors; `base_dir` resolves a `base:` path. `sets` are `--set
+// key.path=value` overrides of the spec's keys ("seeds=[1, 2]"); keys under `base.` change the
+// base trial config, written inline or in its own file ("base.train.epochs=1").
 SweepPlan expand_sweep(const std::string& text, const std::string& source,
-                       const std::filesystem::path& base_dir);
-SweepPlan load_sweep(const std::filesystem::path& path);
+                       const std::filesystem::path& base_dir,
+                       const std::vector<std::string>& sets = {});
+SweepPlan load_sweep(const std::filesystem::path& path, const std::vector<std::string>& sets = {});
+
+// The spec text a run directory freezes: the file's text, followed by the overrides as comment
+// lines when there are any (a resume must give the same ones).
+std::string frozen_spec_text(const std::string& text, const std::vector<std::string>& sets);
 
 // "method.experts=2 train.seed=1" (changes) and "routing:merged" (tags), as dry runs print them.
 std::string describe_changes(const SweepTrial& trial);

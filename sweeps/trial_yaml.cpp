@@ -6,8 +6,11 @@
 #include <cstdlib>
 #include <set>
 
+#include "core/data/task_spec.h"
 #include "core/error.h"
 #include "core/io/atomic_file.h"
+#include "core/peft/peft_adapter_config.h"
+#include "sweeps/config_overrides.h"
 #include "sweeps/yaml_path.h"
 #include "sweeps/yaml_reader.h"
 
@@ -39,10 +42,28 @@ void read_task(const YamlReader& r, const YAML::Node& node, data::TaskOptions& t
     task.generate_every = r.integer(n, "task.generate_every");
 }
 
+// A task.dir holding a task.json names its task: task.name may then be left out or be the
+// folder's own name ("acceptability"); anything else that disagrees is an error naming both.
+void resolve_task_name(const YamlReader& r, const YAML::Node& node, data::TaskOptions& task) {
+  if (task.dir.empty()) return;
+  const auto folder = data::read_task_folder_name(task.dir);
+  if (!folder) return;
+  if (task.name.empty() || task.name == folder->own_name) {
+    task.name = folder->config_name;
+    return;
+  }
+  if (data::canonical_task_name(task.name) == data::canonical_task_name(folder->config_name))
+    return;
+  r.fail(node["name"], "task.name",
+         "\"" + task.name + "\" conflicts with " + (task.dir / "task.json").string() +
+             ", which describes the " + folder->config_name + " task \"" + folder->own_name +
+             "\" (write " + folder->config_name + " or leave task.name out)");
+}
+
 void read_method(const YamlReader& r, const YAML::Node& node, peft::PeftOptions& m) {
   r.only_keys(node, "method",
               {"module", "size", "alpha", "placement", "experts", "share", "routing", "consistency",
-               "expert_init", "inference", "load_balance", "lora_dropout"});
+               "expert_init", "inference", "load_balance", "lora_dropout", "init_from"});
   if (const auto n = node["module"]) {
     m.module = r.with_line(n, [&] { return peft::parse_peft_module(r.text(n, "method.module")); });
     module_defaults(m.module, m);
@@ -72,6 +93,23 @@ void read_method(const YamlReader& r, const YAML::Node& node, peft::PeftOptions&
         r.with_line(n, [&] { return peft::InferenceMode::parse(r.text(n, "method.inference")); });
   if (node["load_balance"]) m.load_balance = r.number(node["load_balance"], "method.load_balance");
   if (node["lora_dropout"]) m.lora_dropout = r.number(node["lora_dropout"], "method.lora_dropout");
+  if (const auto n = node["init_from"]) {
+    m.init_from = r.text(n, "method.init_from");
+    if (m.init_from.empty()) r.fail(n, "method.init_from", "expected a PEFT adapter folder");
+    // The adapter's LoRA shape fills what the config leaves out; a resolved config names it
+    // all and is read without the folder (the worker checks it against the adapter).
+    const bool no_placement = !node["placement"];
+    if (!node["module"] || !node["size"] || !node["alpha"] || no_placement) {
+      const auto adapter = r.with_line(n, [&] { return peft::read_peft_lora_config(m.init_from); });
+      if (!node["module"]) {
+        m.module = peft::PeftModule::Lora;
+        module_defaults(m.module, m);
+      }
+      if (!node["size"]) m.size = adapter.r;
+      if (!node["alpha"]) m.alpha = adapter.lora_alpha;
+      if (no_placement && !adapter.fused_qkv) m.lora_targets = adapter.target_modules;
+    }
+  }
 }
 
 void read_train(const YamlReader& r, const YAML::Node& node, train::TrainOptions& t) {
@@ -222,8 +260,9 @@ void write_train_options(YAML::Emitter& out, const train::TrainOptions& t) {
   out << YAML::EndMap;
 }
 
-TrialConfig parse_trial_yaml(const std::string& text, const std::string& source) {
-  const auto root = load_yaml_text(text, source, "trial config");
+namespace {
+
+TrialConfig read_trial(const YAML::Node& root, const std::string& source) {
   YamlReader r(source);
   r.only_keys(root, "", {"recipe", "model", "task", "method", "train", "device", "precision"});
   TrialConfig config;
@@ -233,7 +272,10 @@ TrialConfig parse_trial_yaml(const std::string& text, const std::string& source)
       return 0;
     });
   if (root["model"]) config.model = r.text(root["model"], "model");
-  if (root["task"]) read_task(r, root["task"], config.task);
+  if (root["task"]) {
+    read_task(r, root["task"], config.task);
+    resolve_task_name(r, root["task"], config.task);
+  }
   if (root["method"]) read_method(r, root["method"], config.method);
   if (root["train"]) read_train(r, root["train"], config.train);
   if (root["device"]) config.device = r.text(root["device"], "device");
@@ -243,8 +285,19 @@ TrialConfig parse_trial_yaml(const std::string& text, const std::string& source)
   return config;
 }
 
-TrialConfig load_trial_yaml(const std::filesystem::path& path) {
-  return parse_trial_yaml(io::read_file(path), path.string());
+}  // namespace
+
+TrialConfig parse_trial_yaml(const std::string& text, const std::string& source,
+                             const std::vector<std::string>& sets) {
+  const auto overrides = parse_overrides(sets);
+  auto root = load_yaml_text(text, source, "trial config");
+  apply_overrides(root, overrides);
+  return with_override_errors(overrides, [&] { return read_trial(root, source); });
+}
+
+TrialConfig load_trial_yaml(const std::filesystem::path& path,
+                            const std::vector<std::string>& sets) {
+  return parse_trial_yaml(io::read_file(path), path.string(), sets);
 }
 
 std::string to_yaml(const TrialConfig& c) {
@@ -280,6 +333,7 @@ std::string to_yaml(const TrialConfig& c) {
   out << YAML::Key << "load_balance" << YAML::Value << exact_number(m.load_balance);
   if (m.lora_dropout != 0)  // only when set: trial ids of earlier configs stay
     out << YAML::Key << "lora_dropout" << YAML::Value << exact_number(m.lora_dropout);
+  if (!m.init_from.empty()) out << YAML::Key << "init_from" << YAML::Value << m.init_from;
   out << YAML::EndMap;
 
   out << YAML::Key << "train" << YAML::Value;

@@ -6,6 +6,7 @@
 //   std::string resolved = adamix::sweeps::to_yaml(config);  // every field, canonical order
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/config/trial_config.h"
 
@@ -19,9 +20,13 @@ namespace adamix::sweeps {
 // `source` names the text in errors ("trial.yaml:12: method.experts: expected an integer ...").
 // A `recipe:` key applies METHOD.md's row first; explicit keys override it. Setting
 // `method.module` resets the module-dependent defaults (size, alpha, expert_init) to that
-// module's METHOD.md defaults unless they are given too.
-config::TrialConfig parse_trial_yaml(const std::string& text, const std::string& source);
-config::TrialConfig load_trial_yaml(const std::filesystem::path& path);
+// module's METHOD.md defaults unless they are given too. `sets` are `--set key.path=value`
+// overrides, written over the text's keys before they are read (config_overrides.h). A task.dir
+// holding a task.json gives task.name when it is left out or is the folder's own name.
+config::TrialConfig parse_trial_yaml(const std::string& text, const std::string& source,
+                                     const std::vector<std::string>& sets = {});
+config::TrialConfig load_trial_yaml(const std::filesystem::path& path,
+                                    const std::vector<std::string>& sets = {});
 
 // The resolved config with every field, in a fixed order: parse_trial_yaml(to_yaml(c)) == c,
 // and equal configs give equal text (trial ids hash it). train.lr_schedule is written only when

@@ -6,6 +6,8 @@
 #include "core/runtime/device.h"
 #include "core/train/nlg_model.h"
 #include "core/train/task_model.h"
+#include "core/util/text.h"
+#include "worker/peft_import.h"
 #include "worker/tensor_arrays.h"
 
 namespace adamix::worker {
@@ -80,6 +82,36 @@ inference::ForwardFileResult forward_checkpoint_file(const inference::ForwardFil
         }
         return std::vector<inference::NamedOutput>{{"last_hidden_state", hidden, true},
                                                    {"logits", logits, false}};
+      });
+}
+
+inference::ForwardFileResult forward_adapter_file(const inference::ForwardFileOptions& options,
+                                                  const std::filesystem::path& adapter_dir) {
+  inference::check_output_dir(options);
+  const auto device = runtime::parse_device(options.device);
+  const auto adapter = import_peft_lora(adapter_dir, models::load_model_config(options.model_dir));
+  // The head's output rows: classifier.weight / out_proj.weight / score.weight is [C, H].
+  int64_t num_outputs = 0;
+  for (const auto& [name, tensor] : adapter.head)
+    if (util::ends_with(name, "classifier.weight") || util::ends_with(name, "out_proj.weight") ||
+        util::ends_with(name, "score.weight"))
+      num_outputs = tensor.size(0);
+  const bool logits = num_outputs > 0;
+  train::TaskModel model(options.model_dir, adapter.method, logits ? num_outputs : 1,
+                         num_outputs == 1, /*seed=*/1, device);
+  initialise_from_adapter(model.trainable(), adapter, adapter.method);
+  model.train(false);
+  return inference::run_forward_file(
+      options, model.config(), device, [&](const models::BackboneInput& input) {
+        train::Batch batch{input.input_ids, input.attention_mask,
+                           input.token_type_ids.defined() ? input.token_type_ids
+                                                          : torch::zeros_like(input.input_ids),
+                           torch::Tensor()};
+        auto out = model.forward_all(batch);
+        std::vector<inference::NamedOutput> outputs{
+            {"last_hidden_state", out.first.last_hidden_state, true}};
+        if (logits) outputs.push_back({"logits", out.second, false});
+        return outputs;
       });
 }
 

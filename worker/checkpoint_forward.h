@@ -37,4 +37,12 @@ inference::ForwardFileResult forward_checkpoint_file(const inference::ForwardFil
                                                      peft::PeftOptions method,
                                                      const std::string& mode);
 
+// `adamix forward --adapter`: a Hugging Face PEFT LoRA adapter folder (worker/peft_import.h) on
+// `options.model_dir`. Writes `last_hidden_state`, and the head's `logits` when the adapter
+// saved a classification head (modules_to_save; one output = regression, as transformers'
+// num_labels = 1). ConfigError naming what does not fit (peft_type, a target module, a tensor
+// of another base model).
+inference::ForwardFileResult forward_adapter_file(const inference::ForwardFileOptions& options,
+                                                  const std::filesystem::path& adapter_dir);
+
 }  // namespace adamix::worker

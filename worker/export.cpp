@@ -49,17 +49,30 @@ int64_t third_of(char target) {
 
 }  // namespace
 
+namespace {
+
+// Our head tensor names and the transformers *ForSequenceClassification names, both ways; the
+// longer transformers prefixes come first (classifier.dense. before classifier.).
+constexpr std::pair<const char*, const char*> kHeadNames[] = {
+    {"head.dense.", "classifier.dense."},        // RoBERTa
+    {"head.out_proj.", "classifier.out_proj."},  // RoBERTa
+    {"head.classifier.", "classifier."},         // BERT
+    {"head.pooler.", "bert.pooler."},            // BERT, checkpoint without a pooler
+    {"head.score.", "score."},                   // GPT-2
+};
+
+}  // namespace
+
 std::string hf_head_name(const std::string& name) {
-  const std::pair<const char*, const char*> rules[] = {
-      {"head.classifier.", "classifier."},         // BERT
-      {"head.pooler.", "bert.pooler."},            // BERT, checkpoint without a pooler
-      {"head.dense.", "classifier.dense."},        // RoBERTa
-      {"head.out_proj.", "classifier.out_proj."},  // RoBERTa
-      {"head.score.", "score."},                   // GPT-2
-  };
-  for (const auto& [from, to] : rules)
-    if (name.rfind(from, 0) == 0) return to + name.substr(std::string(from).size());
+  for (const auto& [ours, hf] : kHeadNames)
+    if (name.rfind(ours, 0) == 0) return hf + name.substr(std::string(ours).size());
   return name;
+}
+
+std::string head_name_from_hf(const std::string& hf_name) {
+  for (const auto& [ours, hf] : kHeadNames)
+    if (hf_name.rfind(hf, 0) == 0) return ours + hf_name.substr(std::string(hf).size());
+  return "";
 }
 
 void export_merged(const storage::Checkpoint& checkpoint, const std::filesystem::path& out,

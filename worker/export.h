@@ -45,7 +45,9 @@ struct PeftExportInfo {
 void export_peft(const storage::Checkpoint& checkpoint, const PeftExportInfo& info,
                  const std::filesystem::path& out_dir);
 
-// The Hugging Face name of a head tensor ("head.classifier.weight" -> "classifier.weight").
+// The Hugging Face name of a head tensor ("head.classifier.weight" -> "classifier.weight"), and
+// back ("classifier.out_proj.bias" -> "head.out_proj.bias"; empty for a name that is no head's).
 std::string hf_head_name(const std::string& name);
+std::string head_name_from_hf(const std::string& hf_name);
 
 }  // namespace adamix::worker

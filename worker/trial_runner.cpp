@@ -23,6 +23,7 @@
 #include "worker/checkpoint_io.h"
 #include "worker/fault_injection.h"
 #include "worker/nlg_trial.h"
+#include "worker/peft_import.h"
 #include "worker/trial_events.h"
 #include "worker/trial_observers.h"
 
@@ -129,11 +130,27 @@ TrialResult run_trial(const TrialRunOptions& options) {
                  {"task", task_name},
                  {"main_metric", std::string(metrics::to_string(task->spec.main_metric))}};
   }
-  const std::string started =
-      "trial " + options.trial_id + ": " + task_name + " (" + std::to_string(train_examples) +
-      " train examples) on " + config.model.string() + ", " +
-      peft::to_string(config.method.module) + " r=" + std::to_string(config.method.size) +
-      " M=" + std::to_string(config.method.experts) + ", device " + config.device;
+  // method.init_from: the adapter's LoRA in every expert (and its head) before anything reads
+  // the initial weights (diagnostics measure from them); a resumed trial then loads its own.
+  std::string init_line;
+  if (!config.method.init_from.empty()) {
+    const auto adapter =
+        import_peft_lora(config.method.init_from, models::load_model_config(config.model));
+    const bool head = initialise_from_adapter(objective->trainable(), adapter, config.method);
+    init_line = "initialised from PEFT adapter " + config.method.init_from +
+                " (LoRA r=" + std::to_string(adapter.method.size) +
+                (head ? ", with its head)" : ", new head)");
+  }
+  // Size and experts mean something only for adapters and LoRA (head-only and full ignore them).
+  const bool sized = config.method.module == peft::PeftModule::Adapter ||
+                     config.method.module == peft::PeftModule::Lora;
+  const std::string started = "trial " + options.trial_id + ": " + task_name + " (" +
+                              std::to_string(train_examples) + " train examples) on " +
+                              config.model.string() + ", " + peft::to_string(config.method.module) +
+                              (sized ? " r=" + std::to_string(config.method.size) +
+                                           " M=" + std::to_string(config.method.experts)
+                                     : "") +
+                              ", device " + config.device;
   // A metric early stopping cannot watch is a config error, found before anything is written.
   if (const auto& watched = config.train.early_stopping.metric; !watched.empty()) {
     std::vector<std::string> known;
@@ -154,6 +171,7 @@ TrialResult run_trial(const TrialRunOptions& options) {
   claim_folder(options);
   TrialLog log(options.out_dir / "log.txt", options.progress);
   log.line(started);
+  if (!init_line.empty()) log.line(init_line);
   log.line("parameters: backbone " + std::to_string(count.backbone) + ", PEFT trained " +
            std::to_string(count.trainable) + " (" + share(count.trainable, count.backbone) +
            "), PEFT after merging " + std::to_string(count.merged) + " (" +

@@ -165,6 +165,25 @@ nlohmann::json synthetic_task_json(const TaskSpec& spec) {
   return doc;
 }
 
+std::optional<TaskFolderName> read_task_folder_name(const fs::path& dir) {
+  const fs::path file = dir / "task.json";
+  if (!fs::is_regular_file(file)) return std::nullopt;
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(io::read_file(file));
+  } catch (const nlohmann::json::exception& e) {
+    throw IoError(file.string() + " is not valid JSON: " + e.what());
+  }
+  if (!doc.is_object() || !doc.contains("format") || !doc["format"].is_string())
+    return std::nullopt;
+  const auto format = doc["format"].get<std::string>();
+  const std::string own =
+      doc.contains("name") && doc["name"].is_string() ? doc["name"].get<std::string>() : "";
+  if (format == kSyntheticFormat) return TaskFolderName{"synthetic", own};
+  if (format == "adamix-synthetic-data-to-text") return TaskFolderName{"data-to-text", own};
+  return std::nullopt;
+}
+
 TaskSpec read_synthetic_task(const fs::path& dir) {
   const fs::path file = dir / "task.json";
   if (!fs::exists(file)) {

@@ -7,6 +7,7 @@
 //   mnli.dev_splits;   // {"dev_matched", "dev_mismatched"}: main_metric is read on the first
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,16 @@ bool is_nlg_task(const std::string& name);
 // with kind regression reads sentence pairs, as STS-B). IoError when the file is missing or
 // not JSON; ConfigError naming the file and key for a missing or bad field.
 TaskSpec read_synthetic_task(const std::filesystem::path& dir);
+// What a folder's task.json makes of it for a trial config: task.name "synthetic" (make-task's
+// classification folders) or "data-to-text" (its NLG folders), and the name task.json gives the
+// task ("acceptability"). nullopt without a task.json or for another format (a corpus); IoError
+// when task.json is not JSON.
+struct TaskFolderName {
+  std::string config_name;
+  std::string own_name;
+};
+std::optional<TaskFolderName> read_task_folder_name(const std::filesystem::path& dir);
+
 // The task.json keys read_synthetic_task reads, for `spec`; make_task adds its own on top.
 nlohmann::json synthetic_task_json(const TaskSpec& spec);
 

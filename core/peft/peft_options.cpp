@@ -93,6 +93,11 @@ void PeftOptions::validate() const {
         "method.routing: fixed trains one expert, a single adapter / LoRA; set "
         "method.experts: 1 (got " +
         std::to_string(experts) + ")");
+  if (!init_from.empty() && module != PeftModule::Lora)
+    throw ConfigError(
+        "method.init_from: a PEFT LoRA adapter starts a LoRA trial (method.module: "
+        "lora), not " +
+        std::string(to_string(module)));
   if (module == PeftModule::Lora && lora_targets.empty())
     throw ConfigError("method.placement: LoRA needs at least one target linear");
   if (inference.kind == InferenceMode::Kind::Fixed) {

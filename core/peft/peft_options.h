@@ -47,6 +47,9 @@ struct PeftOptions {
   // LoRA: dropout on the input of the LoRA updates (loralib's lora_dropout; GPT-2: one mask
   // shared by the q and v thirds of c_attn). NLG recipes 0.1.
   double lora_dropout = 0.0;
+  // LoRA: a Hugging Face PEFT LoRA adapter folder the trial starts from (every expert a copy of
+  // its LoRA, the head its saved head when it has one); empty = METHOD.md's initialisation.
+  std::string init_from;
 
   // ConfigError naming the field for out-of-range values (sizes < 1, fixed indices >= M, ...).
   void validate() const;

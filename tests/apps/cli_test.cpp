@@ -25,10 +25,16 @@ void expect_clear_error(const RunResult& r, const std::string& needle) {
   EXPECT_EQ(r.out, "");
 }
 
+// A flag may be defined once per command (`--out` is a file for forward, a folder for export,
+// each with its own help), never twice for one.
 TEST(FlagTable, NoFlagOrEnvironmentVariableIsDefinedTwice) {
   std::set<std::string> names, envs;
   for (const auto& flag : cli::flags()) {
-    EXPECT_TRUE(names.insert(flag.name).second) << "flag defined twice: " << flag.name;
+    for (auto command : flag.commands)
+      EXPECT_TRUE(
+          names.insert(flag.name + std::string("/") + std::to_string(static_cast<int>(command)))
+              .second)
+          << "flag defined twice for one command: " << flag.name;
     if (flag.env) {
       EXPECT_TRUE(envs.insert(flag.env).second) << "env defined twice: " << flag.env;
     }
@@ -54,6 +60,14 @@ TEST(Cli, HelpForEveryCommand) {
   }
   EXPECT_NE(run_adamix("forward --help").out.find("--input-ids"), std::string::npos);
   EXPECT_NE(run_adamix("forward --help").out.find("ADAMIX_DEVICE"), std::string::npos);
+  // `adamix help CMD` is CMD's help; each command's --out says what it is for that command alone.
+  EXPECT_EQ(run_adamix("help train").out, run_adamix("train --help").out);
+  expect_clear_error(run_adamix("help frobnicate"), "unknown command 'frobnicate'");
+  const auto export_help = run_adamix("export --help").out;
+  EXPECT_NE(export_help.find("[default: safetensors]"), std::string::npos) << export_help;
+  EXPECT_EQ(export_help.find("latex"), std::string::npos) << export_help;
+  EXPECT_EQ(export_help.find("runs/train"), std::string::npos) << export_help;
+  EXPECT_NE(run_adamix("sweep --help").out.find("--run DIR"), std::string::npos);
 }
 
 TEST(Cli, UsageErrors) {
@@ -92,6 +106,30 @@ TEST(Cli, SweepDryRunListsTrialsAndRunningChecksInputsFirst) {
   write(dir / "bad.yaml", "name: s\nbase: {model: m}\naxes:\n  method.expert: [1]\n");
   expect_clear_error(run_adamix("sweep " + q(dir / "bad.yaml") + " --dry-run"),
                      "bad.yaml:4: axes.method.expert: unknown trial config key");
+
+  // --set overrides the spec (and its base) as the file's own keys would; errors name them.
+  auto set = run_adamix("sweep " + q(dir / "sweep.yaml") +
+                        " --dry-run --set seeds=[7] --set base.train.epochs=1");
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_NE(set.out.find("6 trials"), std::string::npos) << set.out;
+  EXPECT_NE(set.out.find("train.seed=7"), std::string::npos) << set.out;
+  expect_clear_error(
+      run_adamix("sweep " + q(dir / "sweep.yaml") + " --dry-run --set base.method.experts=x"),
+      "--set base.method.experts=x:");
+  expect_clear_error(run_adamix("sweep " + q(dir / "sweep.yaml") + " --dry-run --set seeds"),
+                     "--set 'seeds': expected key.path=value");
+  // --run and --out (its older name) may not disagree.
+  expect_clear_error(run_adamix("sweep " + q(dir / "sweep.yaml") + " --run a --out b"),
+                     "--run a and --out b name two run directories");
+  // adamix train --set: the same checks, before anything is written.
+  write(dir / "trial.yaml", "model: m\ntask: {name: rte, dir: d}\n");
+  expect_clear_error(run_adamix("train --config " + q(dir / "trial.yaml") +
+                                " --set method.expertz=2 --out " + q(dir / "t")),
+                     "--set method.expertz=2: unknown key");
+  expect_clear_error(run_adamix("train --config " + q(dir / "trial.yaml") +
+                                " --set train.lr=fast --out " + q(dir / "t")),
+                     "--set train.lr=fast: expected a number, got 'fast'");
+  EXPECT_FALSE(fs::exists(dir / "t"));
 }
 
 class CliWithModel : public ::testing::Test {

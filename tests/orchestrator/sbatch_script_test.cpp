@@ -34,6 +34,7 @@ TEST(SbatchScript, OneMpiJobWithAWarningSignalAndSafeQuoting) {
   s.partition = "gpu";
   s.requeue = true;
   s.sbatch_args = {"--constraint=a100"};
+  s.sets = {"base.train.epochs=1", "seeds=[1, 2]"};
   s.environment = "module load cuda/12.1\nexport OMP_NUM_THREADS=8";
   const auto script = sbatch_script(s);
   EXPECT_EQ(script.rfind("#!/bin/bash\n", 0), 0u);
@@ -51,6 +52,8 @@ TEST(SbatchScript, OneMpiJobWithAWarningSignalAndSafeQuoting) {
   EXPECT_TRUE(has(script, "srun --mpi=pmix"));
   EXPECT_TRUE(has(script, "--resume"));
   EXPECT_TRUE(has(script, "--gpus-per-worker 1"));
+  EXPECT_TRUE(has(script, "--set 'base.train.epochs=1'"));  // the job expands the same trials
+  EXPECT_TRUE(has(script, "--set 'seeds=[1, 2]'"));
   EXPECT_TRUE(has(script, "trap 'stop time-limit' USR2"));
   EXPECT_TRUE(has(script, "scontrol requeue"));
   // Environment lines come before the sweep starts.

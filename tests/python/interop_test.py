@@ -21,6 +21,9 @@ What it checks:
   - `adamix export --format peft` folders of LoRA and merged AdaMix-LoRA trials (BERT, RoBERTa,
     GPT-2's fused c_attn) load with peft.PeftModel.from_pretrained on the transformers model to
     the logits of `adamix forward --checkpoint` (merged) within 1e-4;
+  - adapters peft itself makes (random LoRA A and B, a saved head; BERT, RoBERTa, GPT-2's
+    c_attn) give PeftModel's logits under `adamix forward --adapter` within 1e-4, and our
+    exports read back with --adapter to the trial's own logits;
   - TensorBoard's own reader (EventMultiplexer) finds each trial of a sweep as a run named by
     trial id and tags, with every metrics.jsonl value at its step, and after a trial killed
     mid-way and resumed, every step exactly once.
@@ -232,10 +235,67 @@ class PeftAdaptersLoad(unittest.TestCase):
                         with torch.no_grad():
                             theirs = model(input_ids=torch.tensor([ids])).logits[0]
                         self.assertLessEqual(max_diff(theirs, ours[row]), TOLERANCE)
+                    # ... and `adamix forward --adapter` reads the folder back to the same logits.
+                    back = os.path.join(work, name + "-back.safetensors")
+                    adamix("forward", "--model", model_dir, "--adapter", out, "--input-ids",
+                           ids_file, "--out", back)
+                    self.assertLessEqual(max_diff(load_file(back)["logits"], ours), 1e-5)
                     # The LoRA is not a no-op: training moved B away from its zeros.
                     b = load_file(os.path.join(out, "adapter_model.safetensors"))
                     self.assertGreater(max(np.abs(v).max() for k, v in b.items()
                                            if "lora_B" in k), 1e-3)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+class PeftAdaptersImport(TestCase):
+    """Adapters peft itself makes (get_peft_model, random A and B, a saved head) evaluated by
+    `adamix forward --adapter` to PeftModel's logits: BERT's query/value/key LoRAs, RoBERTa,
+    and GPT-2's fused c_attn (fan_in_fan_out) split into its q, k, v thirds."""
+
+    def test_peft_made_adapters(self):
+        work = tempfile.mkdtemp(prefix="adamix_peft_import_")
+        try:
+            ids_file = write_ids(os.path.join(work, "ids.txt"), ID_ROWS)
+            cases = [("bert", ["query", "value"]), ("bert", ["key"]), ("roberta", ["query", "value"]),
+                     ("gpt2", ["c_attn"])]
+            for n, (arch, targets) in enumerate(cases):
+                with self.subTest(arch=arch, targets=targets):
+                    model_dir = make_model(os.path.join(work, f"model-{n}"), arch, vocab_size=300)
+                    torch.manual_seed(n)
+                    base = transformers.AutoModelForSequenceClassification.from_pretrained(
+                        model_dir, num_labels=3)
+                    head = "score" if arch == "gpt2" else "classifier"
+                    config = peft.LoraConfig(
+                        task_type="SEQ_CLS", r=4, lora_alpha=12, target_modules=targets,
+                        fan_in_fan_out=arch == "gpt2", init_lora_weights=False,
+                        modules_to_save=[head])
+                    model = peft.get_peft_model(base, config)
+                    with torch.no_grad():  # a head that is not the random default either
+                        for p in getattr(model.base_model.model, head).parameters():
+                            p.add_(0.1 * torch.randn_like(p))
+                    model.eval()
+                    out = os.path.join(work, f"adapter-{n}")
+                    model.save_pretrained(out)
+                    result = os.path.join(work, f"adapter-{n}.safetensors")
+                    adamix("forward", "--model", model_dir, "--adapter", out, "--input-ids",
+                           ids_file, "--out", result)
+                    ours = load_file(result)["logits"]
+                    loaded = peft.PeftModel.from_pretrained(
+                        transformers.AutoModelForSequenceClassification.from_pretrained(
+                            model_dir, num_labels=3), out).eval()
+                    plain = transformers.AutoModelForSequenceClassification.from_pretrained(
+                        model_dir, num_labels=3).eval()
+                    for row, ids in enumerate(ID_ROWS):
+                        with torch.no_grad():
+                            theirs = loaded(input_ids=torch.tensor([ids])).logits[0]
+                            mine = model(input_ids=torch.tensor([ids])).logits[0]
+                        self.assertLessEqual(max_diff(theirs, mine), 1e-6)  # saved = made
+                        self.assertLessEqual(max_diff(theirs, ours[row]), TOLERANCE)
+                        # Not vacuous: the LoRA and head change the logits.
+                        with torch.no_grad():
+                            self.assertGreater(max_diff(plain(input_ids=torch.tensor([ids]))
+                                                        .logits[0], ours[row]), 1e-3)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

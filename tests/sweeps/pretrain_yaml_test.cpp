@@ -255,5 +255,26 @@ TEST(PretrainYaml, LoadReadsAFileAndNamesIt) {
   std::filesystem::remove(path);
 }
 
+TEST(PretrainYaml, SetOverridesAreTypedAndNamed) {
+  const std::string text = "corpus: c.txt\ntokenizer: tok\n";
+  const auto c = parse_pretrain_yaml(
+      text, "p.yaml", {"block_size=64", "train.epochs=2", "init.hidden=32", "init.heads=2"});
+  EXPECT_EQ(c.block_size, 64);
+  EXPECT_EQ(c.train.epochs, 2);
+  EXPECT_EQ(c.init.hidden, 32);
+  try {
+    parse_pretrain_yaml(text, "p.yaml", {"block_size=big"});
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "--set block_size=big: expected an integer, got 'big'");
+  }
+  try {
+    parse_pretrain_yaml(text, "p.yaml", {"train.lrr=1"});
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("--set train.lrr=1: unknown key", 0), 0u) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace adamix::sweeps

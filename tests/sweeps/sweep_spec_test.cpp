@@ -270,6 +270,50 @@ TEST(SweepSpec, BaseMayBeAFileBesideTheSpec) {
   std::filesystem::remove_all(dir);
 }
 
+// --set on a sweep: spec keys, and base.* keys over an inline base or a base file; errors name
+// the override; the frozen spec text carries them.
+TEST(SweepSpec, SetOverridesTheSpecAndItsBase) {
+  const std::string spec = "name: s\n" + kBase + "axes: {method.size: [8, 16]}\n";
+  auto plan = expand_sweep(spec, "s.yaml", ".", {"seeds=[1, 2]", "base.train.epochs=1"});
+  ASSERT_EQ(plan.trials.size(), 4u);
+  for (const auto& trial : plan.trials) EXPECT_EQ(trial.config.train.epochs, 1);
+  EXPECT_EQ(plan.trials[3].config.train.seed, 2);
+  const auto error = [&](const std::vector<std::string>& sets) {
+    try {
+      expand_sweep(spec, "s.yaml", ".", sets);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error({"base.train.epochs=many"}).rfind("--set base.train.epochs=many: ", 0), 0u)
+      << error({"base.train.epochs=many"});
+  EXPECT_NE(error({"base.train.epochs=many"}).find("expected an integer"), std::string::npos);
+  EXPECT_EQ(error({"base.train.epochz=1"}).rfind("--set base.train.epochz=1: ", 0), 0u)
+      << error({"base.train.epochz=1"});
+  EXPECT_EQ(error({"seedz=[1]"}).rfind("--set seedz=[1]: unknown key", 0), 0u)
+      << error({"seedz=[1]"});
+
+  const auto dir = std::filesystem::temp_directory_path() / "adamix_sweep_spec_set_test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "trial.yaml") << "model: m\ntask: {name: rte, dir: d}\n";
+  std::ofstream(dir / "sweep.yaml") << "name: f\nbase: trial.yaml\n";
+  plan = load_sweep(dir / "sweep.yaml", {"base.method.experts=2"});
+  ASSERT_EQ(plan.trials.size(), 1u);
+  EXPECT_EQ(plan.trials[0].config.method.experts, 2);
+  try {
+    load_sweep(dir / "sweep.yaml", {"base.method.experts=x"});
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("--set base.method.experts=x: ", 0), 0u) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+
+  EXPECT_EQ(frozen_spec_text("name: s\n", {}), "name: s\n");
+  EXPECT_EQ(frozen_spec_text("name: s", {"seeds=[1]"}),
+            "name: s\n# adamix sweep --set, applied over the lines above:\n#   --set seeds=[1]\n");
+}
+
 TEST(SweepSpec, ErrorsNameTheKeyAndTheLine) {
   const auto expect_error = [](const std::string& body, const std::string& needle) {
     const auto message = error_of(body);

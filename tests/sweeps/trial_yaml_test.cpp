@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "core/error.h"
 
 namespace adamix::sweeps {
@@ -331,6 +334,91 @@ TEST(TrialYaml, TrainBlockReaderAndWriterAreTheTrialOnes) {
   read_train_options(YAML::Load(block)["train"], "block.yaml", back);
   EXPECT_EQ(back.epochs, 5);
   EXPECT_EQ(back.lr_schedule, train::LrSchedule::Cosine);
+}
+
+// --set key.path=value goes over the file's keys before they are read: typed by the schema,
+// lists and mappings as YAML, unknown keys and wrong types named by the override.
+TEST(TrialYaml, SetOverridesAreTypedAndCheckedAsTheFilesKeys) {
+  const std::string text = "model: m\ntask: {name: rte, dir: d}\nmethod: {experts: 2}\n";
+  const auto c =
+      parse_trial_yaml(text, "t.yaml",
+                       {"method.experts=8", "train.epochs=3", "method.placement=[query, value]",
+                        "method.module=lora", "train.lr=2e-4", "device='cpu'"});
+  EXPECT_EQ(c.method.experts, 8);
+  EXPECT_EQ(c.train.epochs, 3);
+  EXPECT_EQ(c.method.module, peft::PeftModule::Lora);
+  EXPECT_EQ(c.method.lora_targets, (std::vector<std::string>{"query", "value"}));
+  EXPECT_DOUBLE_EQ(c.train.lr, 2e-4);
+  EXPECT_EQ(c.device, "cpu");
+  // The same result as writing the keys in the file.
+  EXPECT_EQ(to_yaml(parse_trial_yaml(text, "t.yaml", {"method.experts=8"})),
+            to_yaml(parse_trial_yaml("model: m\ntask: {name: rte, dir: d}\nmethod: {experts: 8}\n",
+                                     "t.yaml")));
+  const auto error = [&](const std::vector<std::string>& sets) {
+    try {
+      parse_trial_yaml(text, "t.yaml", sets);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error({"method.experts=many"}),
+            "--set method.experts=many: expected an integer, got 'many'");
+  EXPECT_EQ(
+      error({"method.expertz=2"}).rfind("--set method.expertz=2: unknown key (expected one of", 0),
+      0u)
+      << error({"method.expertz=2"});
+  EXPECT_EQ(error({"trian.epochs=2"}).rfind("--set trian.epochs=2: trian: unknown key", 0), 0u)
+      << error({"trian.epochs=2"});
+  EXPECT_EQ(error({"method.experts.count=2"}),
+            "--set method.experts.count=2: method.experts: is a value, not a mapping, so "
+            "method.experts.count cannot be set in it");
+  EXPECT_EQ(error({"method.experts"}), "--set 'method.experts': expected key.path=value");
+  EXPECT_EQ(error({"=3"}), "--set '=3': expected key.path=value");
+  EXPECT_EQ(
+      error({"method.placement=[query"}).rfind("--set method.placement=[query: invalid value", 0),
+      0u);
+  // An error elsewhere in the file keeps its own line.
+  EXPECT_EQ(error({"train.epochs=2"}), "");
+  try {
+    parse_trial_yaml("model: m\ntask: {name: rte, dir: d}\nmethod: {experts: x}\n", "t.yaml",
+                     {"train.epochs=2"});
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "t.yaml:3: method.experts: expected an integer, got 'x'");
+  }
+}
+
+// A task folder with a task.json names its task: task.name may be left out or be the folder's
+// own name; another name is an error naming both. The resolved config (and trial id) is the
+// same as with task.name: synthetic.
+TEST(TrialYaml, TaskNameComesFromTheFoldersTaskJson) {
+  const auto dir = std::filesystem::temp_directory_path() / "adamix_trial_yaml_task_json";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "task.json") << R"({"format": "adamix-synthetic-task", "version": 1,
+      "name": "acceptability", "kind": "single", "labels": ["0", "1"], "metrics": ["mcc"],
+      "main_metric": "mcc"})";
+  const auto yaml = [&](const std::string& name) {
+    return "model: m\ntask: {" + name + "dir: " + dir.string() + "}\n";
+  };
+  const auto explicit_name = to_yaml(parse_trial_yaml(yaml("name: synthetic, "), "t.yaml"));
+  EXPECT_EQ(to_yaml(parse_trial_yaml(yaml(""), "t.yaml")), explicit_name);
+  EXPECT_EQ(to_yaml(parse_trial_yaml(yaml("name: acceptability, "), "t.yaml")), explicit_name);
+  try {
+    parse_trial_yaml(yaml("name: mnli, "), "t.yaml");
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("t.yaml:2: task.name: \"mnli\" conflicts with"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("\"acceptability\""), std::string::npos) << message;
+  }
+  // Without a task.json nothing is read: the name stays required.
+  std::filesystem::remove(dir / "task.json");
+  const auto c = parse_trial_yaml(yaml(""), "t.yaml");
+  EXPECT_THROW(c.task.validate(), ConfigError);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -206,7 +206,7 @@ TEST_F(NlgTrial, GenerateEveryScoresTheDevSetDuringTrainingWithoutChangingIt) {
   // Only for NLG tasks.
   std::ofstream(*dir_ / "glue_every.yaml")
       << "model: " << (*dir_ / "gpt2").string()
-      << "\ntask: {name: rte, dir: " << (*dir_ / "d2t").string() << ", generate_every: 2}\n";
+      << "\ntask: {name: rte, dir: " << (*dir_ / "rte").string() << ", generate_every: 2}\n";
   const auto glue = run_adamix("train --config " + q(*dir_ / "glue_every.yaml") + " --out " +
                                q(*dir_ / "glue_every"));
   EXPECT_NE(glue.exit_code, 0);
