@@ -14,11 +14,25 @@ namespace adamix::cli {
 
 int run_export(const ParsedFlags& flags) {
   const auto format = flags.get_optional("format").value_or("safetensors");
-  if (format != "safetensors" && format != "peft")
-    throw ConfigError("--format '" + format + "' is not supported (supported: safetensors, peft)");
+  if (format != "safetensors" && format != "peft" && format != "adapterhub")
+    throw ConfigError("--format '" + format +
+                      "' is not supported (supported: safetensors, peft, adapterhub)");
   const auto checkpoint = storage::read_checkpoint(flags.get("checkpoint"));
   const std::string yaml = storage::attribute_string(checkpoint.meta, "config");
   const std::filesystem::path out = flags.get("out");
+  if (format == "adapterhub") {
+    const auto trial = sweeps::parse_trial_yaml(yaml, flags.get("checkpoint") + " (its config)");
+    worker::PeftExportInfo info;
+    info.method = trial.method;
+    const auto model = models::load_model_config(trial.model);
+    info.arch = model.arch;
+    info.base_model = storage::attribute_string(checkpoint.meta, "backbone");
+    worker::export_adapterhub(checkpoint, info, model.hidden_size, "adamix", out);
+    io::write_text_atomically(out / "trial.yaml", yaml);
+    std::cerr << "wrote " << (out / "adapter_config.json").string()
+              << ", adapter.safetensors and trial.yaml (adapter name adamix)\n";
+    return 0;
+  }
   if (format == "peft") {
     const auto trial = sweeps::parse_trial_yaml(yaml, flags.get("checkpoint") + " (its config)");
     worker::PeftExportInfo info;

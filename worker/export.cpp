@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -176,6 +177,98 @@ void export_peft(const storage::Checkpoint& checkpoint, const PeftExportInfo& in
   std::filesystem::create_directories(out_dir, ec);
   if (ec) throw IoError("cannot create " + out_dir.string() + ": " + ec.message());
   io::save_safetensors(out_dir / "adapter_model.safetensors", tensors, {{"format", "pt"}});
+  io::write_text_atomically(out_dir / "adapter_config.json", config.dump(2) + "\n");
+}
+
+void export_adapterhub(const storage::Checkpoint& checkpoint, const PeftExportInfo& info,
+                       int64_t hidden_size, const std::string& name,
+                       const std::filesystem::path& out_dir) {
+  if (info.method.module != peft::PeftModule::Adapter)
+    throw ConfigError(
+        "--format adapterhub exports bottleneck adapter trials (method.module: "
+        "adapter), and this trial trains " +
+        std::string(peft::to_string(info.method.module)) +
+        (info.method.module == peft::PeftModule::Lora ? ": use --format peft"
+                                                      : ": use --format safetensors"));
+  // The library builds the bottleneck as int(hidden // reduction_factor).
+  const double reduction = static_cast<double>(hidden_size) / static_cast<double>(info.method.size);
+  if (static_cast<int64_t>(std::floor(static_cast<double>(hidden_size) / reduction)) !=
+      info.method.size)
+    throw ConfigError("--format adapterhub: a bottleneck of " + std::to_string(info.method.size) +
+                      " in hidden size " + std::to_string(hidden_size) +
+                      " is not one the adapters library's reduction_factor gives back");
+  const bool gpt2 = info.arch == models::Arch::Gpt2;
+  // Our module path of an adapter -> the library's, for each placement.
+  const std::pair<const char*, const char*> places[] = {
+      {".attention.output.adapter.", ".attention.output.adapters."},  // BERT, RoBERTa
+      {".output.adapter.", ".output.adapters."},
+      {".attn.adapter.", ".attention_adapters.adapters."},  // GPT-2
+      {".mlp.adapter.", ".output_adapters.adapters."},
+  };
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  for (const auto& [param, array] : checkpoint.params) {
+    refuse_learned_gates(param, checkpoint);
+    if (param.rfind("head.", 0) == 0) continue;
+    std::string key;
+    for (const auto& [ours, theirs] : places) {
+      const auto at = param.find(ours);
+      if (at == std::string::npos || key.size()) continue;
+      std::string rest = param.substr(at + std::string(ours).size());  // down.weight, up.bias
+      if (rest.rfind("down.", 0) == 0)
+        rest = "adapter_down.0." + rest.substr(5);
+      else if (rest.rfind("up.", 0) == 0)
+        rest = "adapter_up." + rest.substr(3);
+      else
+        throw ConfigError("checkpoint tensor " + param + " is not part of a bottleneck adapter");
+      key = param.substr(0, at) + theirs + name + "." + rest;
+    }
+    if (key.empty())
+      throw ConfigError("checkpoint tensor " + param +
+                        " is not at a placement the adapters "
+                        "library has (after the attention or the feed-forward output)");
+    // METHOD.md "Merging": each side the mean of its experts.
+    tensors.emplace_back(key, from_float_array(array).mean(0));
+  }
+  if (tensors.empty()) throw ConfigError("the checkpoint holds no adapter tensors");
+  const bool attn = info.method.placement != peft::Placement::Ffn;
+  const bool ffn = info.method.placement != peft::Placement::Attn;
+  nlohmann::json bottleneck = {
+      {"architecture", "bottleneck"},
+      {"mh_adapter", attn},
+      {"output_adapter", ffn},
+      {"reduction_factor", reduction},
+      {"non_linearity", "gelu"},
+      // Houlsby: the adapter (with its own residual) on the sublayer's output, then the
+      // sublayer's residual and LayerNorm as before.
+      {"original_ln_before", false},
+      {"original_ln_after", true},
+      {"residual_before_ln", true},
+      {"adapter_residual_before_ln", false},
+      {"ln_before", false},
+      {"ln_after", false},
+      {"init_weights", "bert"},
+      {"is_parallel", false},
+      {"scaling", 1.0},
+      {"use_gating", false},
+      {"dropout", 0.0},
+      {"phm_layer", false},
+      {"inv_adapter", nullptr},
+      {"inv_adapter_reduction_factor", nullptr},
+      {"cross_adapter", false},
+      {"leave_out", nlohmann::json::array()},
+  };
+  const char* model_type = gpt2 ? "gpt2" : info.arch == models::Arch::Roberta ? "roberta" : "bert";
+  const char* model_class = gpt2                                 ? "GPT2Model"
+                            : info.arch == models::Arch::Roberta ? "RobertaModel"
+                                                                 : "BertModel";
+  nlohmann::json config = {{"config", bottleneck},       {"hidden_size", hidden_size},
+                           {"model_class", model_class}, {"model_name", info.base_model},
+                           {"model_type", model_type},   {"name", name},
+                           {"version", "adapters.1.0.1"}};
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) throw IoError("cannot create " + out_dir.string() + ": " + ec.message());
+  io::save_safetensors(out_dir / "adapter.safetensors", tensors, {{"format", "pt"}});
   io::write_text_atomically(out_dir / "adapter_config.json", config.dump(2) + "\n");
 }
 

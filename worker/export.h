@@ -45,6 +45,20 @@ struct PeftExportInfo {
 void export_peft(const storage::Checkpoint& checkpoint, const PeftExportInfo& info,
                  const std::filesystem::path& out_dir);
 
+// An adapter trial (merged as export_merged does) as an AdapterHub `adapters` folder: `out_dir`/
+// adapter_config.json (a bottleneck config: mh_adapter = attention placement, output_adapter =
+// FFN placement, reduction_factor = hidden / size, GELU, original_ln_after and
+// residual_before_ln as Houlsby's adapter after the sublayer's output projection, scaling 1) and
+// adapter.safetensors under the library's key names for the base model (BertModel /
+// RobertaModel "encoder.layer.N.{attention.output,output}.adapters.<name>.adapter_down.0.*",
+// GPT2Model "h.N.{attention,output}_adapters.adapters.<name>.…"), loadable by
+// model.load_adapter after adapters.init(model). `name` is the adapter's name there. The head is
+// not part of it. ConfigError for LoRA and other methods, learned-top1 checkpoints, and a size
+// the library's reduction factor cannot give back.
+void export_adapterhub(const storage::Checkpoint& checkpoint, const PeftExportInfo& info,
+                       int64_t hidden_size, const std::string& name,
+                       const std::filesystem::path& out_dir);
+
 // The Hugging Face name of a head tensor ("head.classifier.weight" -> "classifier.weight"), and
 // back ("classifier.out_proj.bias" -> "head.out_proj.bias"; empty for a name that is no head's).
 std::string hf_head_name(const std::string& name);

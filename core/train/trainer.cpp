@@ -9,7 +9,22 @@
 namespace adamix::train {
 namespace {
 
-at::Generator dropout_generator() { return at::detail::getDefaultCPUGenerator(); }
+// Dropout draws from the default generator of the device the trained tensors live on: the CPU
+// one, or that GPU's (CUDA dropout never touches the CPU generator). Its checkpoint entry is
+// named by the device type, so a CPU checkpoint cannot silently continue with GPU dropout.
+torch::Device trained_device(Objective& objective) {
+  const auto& trainable = objective.trainable();
+  return trainable.empty() ? torch::Device(torch::kCPU) : trainable.front().second.device();
+}
+
+at::Generator dropout_generator(torch::Device device) {
+  if (device.is_cpu()) return at::detail::getDefaultCPUGenerator();
+  return at::globalContext().defaultGenerator(device);
+}
+
+std::string dropout_state_name(torch::Device device) {
+  return device.is_cpu() ? "dropout" : "dropout." + c10::DeviceTypeName(device.type(), true);
+}
 
 }  // namespace
 
@@ -41,7 +56,7 @@ void Trainer::init() {
   schedule_ = make_schedule(options_, total_steps_);
   optimizer_ = make_adamw(objective_.trainable(), options_);
   // Dropout draws from LibTorch's default generator: seed it so a run is reproducible.
-  auto dropout = dropout_generator();
+  auto dropout = dropout_generator(trained_device(objective_));
   std::lock_guard<std::mutex> lock(dropout.mutex());
   dropout.set_current_seed(options_.seed);
 }
@@ -191,8 +206,9 @@ TrainerSnapshot Trainer::snapshot() {
   snap.adam = export_adam_state(*optimizer_, objective_.trainable());
   for (auto& [name, generator] : objective_.generators())
     snap.generators[name] = generator_state(generator);
-  auto dropout = dropout_generator();
-  snap.generators["dropout"] = generator_state(dropout);
+  const auto device = trained_device(objective_);
+  auto dropout = dropout_generator(device);
+  snap.generators[dropout_state_name(device)] = generator_state(dropout);
   if (probe_) snap.counters = probe_->counters();
   return snap;
 }
@@ -201,10 +217,15 @@ void Trainer::restore(const TrainerSnapshot& snap) {
   objective_.load_trainable(snap.params);
   import_adam_state(*optimizer_, objective_.trainable(), snap.adam);
   auto generators = objective_.generators();
-  generators.emplace_back("dropout", dropout_generator());
+  const auto device = trained_device(objective_);
+  generators.emplace_back(dropout_state_name(device), dropout_generator(device));
   for (const auto& [name, generator] : generators)
     if (!snap.generators.count(name))
-      throw IoError("checkpoint has no " + name + " generator state");
+      throw IoError("checkpoint has no " + name + " generator state" +
+                    (name.rfind("dropout", 0) == 0
+                         ? " (it was written on another device type; resume on the one that "
+                           "wrote it, so that dropout continues exactly)"
+                         : ""));
   for (auto& [name, generator] : generators)
     set_generator_state(generator, snap.generators.at(name), name);
   if (probe_) probe_->set_counters(snap.counters);

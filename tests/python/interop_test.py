@@ -24,6 +24,9 @@ What it checks:
   - adapters peft itself makes (random LoRA A and B, a saved head; BERT, RoBERTa, GPT-2's
     c_attn) give PeftModel's logits under `adamix forward --adapter` within 1e-4, and our
     exports read back with --adapter to the trial's own logits;
+  - `adamix export --format adapterhub` folders of adapter trials (BERT both placements,
+    RoBERTa after the FFN, GPT-2 after attention) load with AdapterHub's adapters 1.0.1 to
+    the hidden states of `adamix forward --checkpoint` within 1e-4;
   - TensorBoard's own reader (EventMultiplexer) finds each trial of a sweep as a run named by
     trial id and tags, with every metrics.jsonl value at its step, and after a trial killed
     mid-way and resumed, every step exactly once.
@@ -296,6 +299,58 @@ class PeftAdaptersImport(TestCase):
                         with torch.no_grad():
                             self.assertGreater(max_diff(plain(input_ids=torch.tensor([ids]))
                                                         .logits[0], ours[row]), 1e-3)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+class AdapterHubExportsLoad(TestCase):
+    """`adamix export --format adapterhub` folders of adapter trials load with the adapters
+    library (adapters.init + load_adapter) on the transformers base model to the hidden states
+    of `adamix forward --checkpoint` (merged) within 1e-4."""
+
+    def test_bottleneck_adapters(self):
+        try:
+            import adapters
+        except ImportError as e:
+            self.skipTest(f"adapters is not installed ({e})")
+        work = tempfile.mkdtemp(prefix="adamix_adapterhub_")
+        try:
+            ids_file = write_ids(os.path.join(work, "ids.txt"), ID_ROWS)
+            cases = [("bert", "both", 2), ("roberta", "ffn", 1), ("gpt2", "attn", 2)]
+            for arch, placement, experts in cases:
+                with self.subTest(arch=arch, placement=placement, experts=experts):
+                    model_dir = make_model(os.path.join(work, "model-" + arch), arch,
+                                           vocab_size=1000)
+                    adamix("make-task", "--model", model_dir, "--kind", "single", "--size", "64",
+                           "--dev-size", "16", "--out", model_dir + "-task")
+                    config = os.path.join(work, arch + ".yaml")
+                    with open(config, "w") as f:
+                        f.write(f"model: {model_dir}\n"
+                                f"task: {{dir: {model_dir}-task, max_length: 16}}\n"
+                                f"method: {{module: adapter, size: 8, placement: {placement}, "
+                                f"experts: {experts}}}\n"
+                                "train: {epochs: 2, batch_size: 16, lr: 5.0e-2}\n")
+                    trial = os.path.join(work, arch)
+                    adamix("train", "--config", config, "--out", trial, "--threads", "1")
+                    out = os.path.join(work, arch + "-adapterhub")
+                    adamix("export", "--checkpoint", os.path.join(trial, "best.h5"), "--format",
+                           "adapterhub", "--out", out)
+                    result = os.path.join(work, arch + ".safetensors")
+                    adamix("forward", "--model", model_dir, "--checkpoint",
+                           os.path.join(trial, "best.h5"), "--input-ids", ids_file, "--out",
+                           result)
+                    ours = load_file(result)["last_hidden_state"]
+                    model = transformers.AutoModel.from_pretrained(model_dir).eval()
+                    adapters.init(model)
+                    name = model.load_adapter(out, set_active=True, use_safetensors=True)
+                    self.assertEqual(name, "adamix")
+                    plain = transformers.AutoModel.from_pretrained(model_dir).eval()
+                    for row, ids in enumerate(ID_ROWS):
+                        with torch.no_grad():
+                            theirs = model(input_ids=torch.tensor([ids])).last_hidden_state[0]
+                            without = plain(input_ids=torch.tensor([ids])).last_hidden_state[0]
+                        self.assertLessEqual(max_diff(theirs, ours[row][:len(ids)]), TOLERANCE)
+                        self.assertGreater(max_diff(without, ours[row][:len(ids)]), 1e-3)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -3,6 +3,7 @@
 
 #include <fstream>
 
+#include "core/io/atomic_file.h"
 #include "core/io/safetensors.h"
 #include "storage/checkpoint.h"
 #include "tests/support/cli_helpers.h"
@@ -108,6 +109,25 @@ TEST_F(CheckpointCli, PeftExportRefusesAdapterTrialsWithOneLine) {
                               q(dir_->path() / "trial" / "best.h5") + " --out " + q(out));
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("peft"), std::string::npos) << bad.err;
+}
+
+// An adapter trial as an AdapterHub folder: the library's key names, one merged adapter per
+// placement (the Python stage loads it with the adapters library to our hidden states).
+TEST_F(CheckpointCli, AdapterHubExportNamesTensorsAsTheAdaptersLibrary) {
+  const auto out = dir_->path() / "export_adapterhub";
+  const auto r = run_adamix("export --format adapterhub --checkpoint " +
+                            q(dir_->path() / "trial" / "best.h5") + " --out " + q(out));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto tensors = io::load_safetensors(out / "adapter.safetensors");
+  const auto down = "encoder.layer.1.output.adapters.adamix.adapter_down.0.weight";
+  ASSERT_TRUE(tensors.count(down));
+  EXPECT_EQ(tensors.at(down).sizes(), torch::IntArrayRef({8, 32}));  // [size, hidden], merged
+  EXPECT_TRUE(tensors.count("encoder.layer.0.output.adapters.adamix.adapter_up.bias"));
+  EXPECT_EQ(tensors.size(), 2u * 4u);  // 2 layers x (down, up) x (weight, bias)
+  const auto config = io::read_file(out / "adapter_config.json");
+  EXPECT_NE(config.find("\"output_adapter\": true"), std::string::npos) << config;
+  EXPECT_NE(config.find("\"mh_adapter\": false"), std::string::npos) << config;
+  EXPECT_NE(config.find("\"reduction_factor\": 4.0"), std::string::npos) << config;
 }
 
 TEST_F(CheckpointCli, InspectShowsMetaAccountingAndChecksums) {

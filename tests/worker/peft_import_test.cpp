@@ -169,6 +169,13 @@ TEST_F(PeftImport, FoldersWeCannotRunAreRefusedWithOneLine) {
             0);
   refuse(d / "peft", d / "deep", "layer 2 query");
   refuse(d / "missing", d / "model", "adapter_config.json is missing");
+  // A LoRA trial is no bottleneck adapter: --format adapterhub refuses it.
+  const auto hub = run_adamix("export --format adapterhub --checkpoint " +
+                              q(d / "trial" / "best.h5") + " --out " + q(d / "hub"));
+  EXPECT_EQ(hub.exit_code, 2);
+  EXPECT_EQ(count_lines(hub.err), 1) << hub.err;
+  EXPECT_NE(hub.err.find("use --format peft"), std::string::npos) << hub.err;
+  EXPECT_FALSE(fs::exists(d / "hub" / "adapter.safetensors"));
   const auto both = run_adamix("forward --model " + q(d / "model") + " --adapter " + q(d / "peft") +
                                " --checkpoint " + q(d / "trial" / "best.h5") + " --input-ids " +
                                q(d / "ids.txt") + " --out " + q(d / "x"));
