@@ -173,7 +173,7 @@ const std::vector<FlagInfo>& flags() {
       {"mode", "MODE", "inference mode: merged, ensemble (forward only), random-batch, "
        "random-token or fixed:I,J [default: the trial's]", nullptr, {C::Forward, C::Generate},
        nullptr, {}},
-      {"format", "FORMAT", "safetensors (merged experts, DESIGN.md names), peft (a LoRA trial "
+      {"format", "FORMAT", "safetensors (merged experts, docs/formats.md names), peft (a LoRA trial "
        "as a Hugging Face PEFT adapter folder) or adapterhub (an adapter trial as an AdapterHub "
        "`adapters` folder)", nullptr, {C::Export}, "safetensors", {}},
       {"format", "FORMAT", "md, latex, csv, html or all", nullptr, {C::Report}, "all", {}},
