@@ -1,6 +1,6 @@
 #pragma once
-// MPI: rank 0 orchestrates, ranks 1..K-1 are workers (DESIGN.md "Distribution and faults").
-// Messages are JSON text, one MPI message each; only this file's .cpp includes mpi.h.
+// MPI: rank 0 orchestrates, ranks 1..K-1 are workers (docs/architecture.md "Distribution and
+// faults"). Messages are JSON text, one MPI message each; only this file's .cpp includes mpi.h.
 //
 //   if (launched_by_mpi()) { MpiSession mpi; if (mpi.rank() == 0) { MpiTransport t(mpi); ... }
 //                            else run_worker_rank(agent); }

@@ -1,5 +1,5 @@
 #pragma once
-// A sweep's run directory (DESIGN.md): sweep.yaml (the spec, frozen at the first run),
+// A sweep's run directory (docs/architecture.md): sweep.yaml (the spec, frozen at the first run),
 // results.sqlite, trials/<id>/. Held under an exclusive lock (flock on .lock) while a sweep
 // runs, so two orchestrators never share one database.
 //

@@ -1,7 +1,7 @@
 #pragma once
 // One trial as a child process (`adamix train --config - --events-fd 3 ...`), so a segfault, an
-// abort, an out-of-memory kill or a NaN fails that trial only (DESIGN.md "Distribution and
-// faults"). The child reads its YAML from stdin, writes JSON-line events to fd 3 and appends
+// abort, an out-of-memory kill or a NaN fails that trial only (docs/architecture.md "Distribution
+// and faults"). The child reads its YAML from stdin, writes JSON-line events to fd 3 and appends
 // stdout/stderr to a log file; it is killed (SIGKILL) if its parent dies (PR_SET_PDEATHSIG), so
 // no orphan keeps writing into a trial folder that a resumed sweep hands to a new child.
 //

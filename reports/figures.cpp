@@ -229,7 +229,7 @@ void ablation_chart(const Table& table, std::vector<Figure>& figures) {
 }  // namespace
 
 // What an ensemble costs next to the merged module: it runs every expert path, M per mixed
-// side (adapter down/up, LoRA A/B), a shared side counting once (METHOD.md).
+// side (adapter down/up, LoRA A/B), a shared side counting once (docs/method.md).
 std::string ensemble_cost(const RunData& data) {
   for (const auto& trial : data.trials) {
     if (trial.value("method.inference") != "ensemble") continue;

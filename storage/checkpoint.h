@@ -1,5 +1,5 @@
 #pragma once
-// The HDF5 checkpoint of one trial (DESIGN.md "Checkpoint (HDF5)"), torch-free: the worker
+// The HDF5 checkpoint of one trial (docs/formats.md "Checkpoint (HDF5)"), torch-free: the worker
 // turns tensors into FloatArray (float32, row-major) and generator states into byte blobs.
 //
 //   adamix::storage::write_checkpoint(dir / "checkpoint.h5", checkpoint);

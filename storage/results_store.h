@@ -1,5 +1,5 @@
 #pragma once
-// The SQLite results database of one sweep (DESIGN.md "Results database"): sweeps, trials,
+// The SQLite results database of one sweep (docs/formats.md "Results database"): sweeps, trials,
 // metrics, events and artifacts. Rank 0 is its only writer; `adamix status` and `adamix report`
 // open it read-only, also while a sweep runs (WAL journal).
 //

@@ -6,7 +6,7 @@ namespace adamix::sweeps {
 
 const std::vector<AblationPreset>& ablation_presets() {
   // Each list is the column set of one of the paper's ablation tables; the variant that equals
-  // METHOD.md's default comes first.
+  // docs/method.md's default comes first.
   static const std::vector<AblationPreset> table = {
       {"inference-routing",
        "routing at inference: merged weights vs random and fixed expert routing",

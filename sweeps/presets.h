@@ -1,6 +1,7 @@
 #pragma once
-// Named ablation presets: the variant lists of the paper's ablation tables (METHOD.md "Inference
-// modes", paper §4.3). A sweep spec names one under `ablations:`; each variant overrides base.
+// Named ablation presets: the variant lists of the paper's ablation tables (docs/method.md
+// "Inference modes", paper §4.3). A sweep spec names one under `ablations:`; each variant overrides
+// base.
 //
 //   const AblationPreset* p = adamix::sweeps::find_preset("merge-vs-ensemble");
 //   // p->variants: {"merged", {{"method.inference", "merged"}}}, {"ensemble", ...}

@@ -1,5 +1,6 @@
 #pragma once
-// Sweep spec (YAML) -> the deterministic list of resolved trial configs (DESIGN.md "Sweep spec").
+// Sweep spec (YAML) -> the deterministic list of resolved trial configs (docs/formats.md "Sweep
+// spec").
 //
 //   auto plan = adamix::sweeps::load_sweep("sweep.yaml");
 //   for (const auto& t : plan.trials) std::cout << t.id << "\n";  // = `adamix train`'s id

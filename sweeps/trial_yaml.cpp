@@ -20,7 +20,7 @@ namespace {
 using config::TrialConfig;
 
 void module_defaults(peft::PeftModule module, peft::PeftOptions& method) {
-  // METHOD.md: adapters r = 16 (RoBERTa-large GLUE row); LoRA r = 8, alpha = 16 for GLUE,
+  // docs/method.md: adapters r = 16 (RoBERTa-large GLUE row); LoRA r = 8, alpha = 16 for GLUE,
   // LoRA experts start identical, adapter experts independent.
   const bool lora = module == peft::PeftModule::Lora;
   method.size = lora ? 8 : 16;

@@ -1,5 +1,5 @@
 #pragma once
-// Trial config <-> YAML (DESIGN.md "Trial config"). Unknown keys and wrong types are errors
+// Trial config <-> YAML (docs/formats.md "Trial config"). Unknown keys and wrong types are errors
 // that name the dotted key and the line.
 //
 //   auto config = adamix::sweeps::load_trial_yaml("trial.yaml");
@@ -18,9 +18,9 @@ class Emitter;
 namespace adamix::sweeps {
 
 // `source` names the text in errors ("trial.yaml:12: method.experts: expected an integer ...").
-// A `recipe:` key applies METHOD.md's row first; explicit keys override it. Setting
+// A `recipe:` key applies docs/method.md's row first; explicit keys override it. Setting
 // `method.module` resets the module-dependent defaults (size, alpha, expert_init) to that
-// module's METHOD.md defaults unless they are given too. `sets` are `--set key.path=value`
+// module's docs/method.md defaults unless they are given too. `sets` are `--set key.path=value`
 // overrides, written over the text's keys before they are read (config_overrides.h). A task.dir
 // holding a task.json gives task.name when it is left out or is the folder's own name.
 config::TrialConfig parse_trial_yaml(const std::string& text, const std::string& source,

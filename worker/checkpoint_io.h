@@ -1,5 +1,5 @@
 #pragma once
-// Trainer snapshots <-> HDF5 checkpoints (DESIGN.md schema).
+// Trainer snapshots <-> HDF5 checkpoints (docs/formats.md schema).
 #include <filesystem>
 #include <map>
 #include <optional>

@@ -120,7 +120,7 @@ void export_peft(const storage::Checkpoint& checkpoint, const PeftExportInfo& in
     const bool a = util::ends_with(name, ".A");
     if (!a && !util::ends_with(name, ".B"))
       throw ConfigError("checkpoint tensor " + name + " is not part of a LoRA or its head");
-    const torch::Tensor merged = tensor.mean(0);  // METHOD.md "Merging": mean of the experts
+    const torch::Tensor merged = tensor.mean(0);  // docs/method.md "Merging": mean of the experts
     if (a) rank = merged.size(0);
     const std::string module = name.substr(0, name.size() - 2);
     if (!gpt2) {  // "encoder.layer.0.attention.self.query.lora" -> "...query.lora_A.weight"
@@ -226,7 +226,7 @@ void export_adapterhub(const storage::Checkpoint& checkpoint, const PeftExportIn
       throw ConfigError("checkpoint tensor " + param +
                         " is not at a placement the adapters "
                         "library has (after the attention or the feed-forward output)");
-    // METHOD.md "Merging": each side the mean of its experts.
+    // docs/method.md "Merging": each side the mean of its experts.
     tensors.emplace_back(key, from_float_array(array).mean(0));
   }
   if (tensors.empty()) throw ConfigError("the checkpoint holds no adapter tensors");

@@ -1,7 +1,7 @@
 #pragma once
 // `adamix export`: a trained checkpoint's PEFT and head weights as safetensors. Mixtures are
-// merged (each side replaced by the mean of its experts, METHOD.md "Merging") and keep the
-// DESIGN.md names with a leading expert dimension of 1; no LibTorch in this header.
+// merged (each side replaced by the mean of its experts, docs/method.md "Merging") and keep the
+// docs/formats.md names with a leading expert dimension of 1; no LibTorch in this header.
 //
 //   export_merged(storage::read_checkpoint("best.h5"), "out/adapter.safetensors", {});
 #include <filesystem>

@@ -1,7 +1,7 @@
 #pragma once
-// The NLG side of a trial (NLG.md): data and encoding for GPT-2 fine-tuning, and the reference's
-// evaluation after training: beam search on every dev context with the final model (merged
-// experts), the texts in generations.dev.txt, scored with the task's metric set.
+// The NLG side of a trial (docs/nlg.md): data and encoding for GPT-2 fine-tuning, and the
+// reference's evaluation after training: beam search on every dev context with the final model
+// (merged experts), the texts in generations.dev.txt, scored with the task's metric set.
 //
 //   auto data = load_nlg_trial_data(config);
 //   NlgObjective objective(model, data.train_rows, data.dev_rows, ...);

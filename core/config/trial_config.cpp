@@ -11,7 +11,7 @@ namespace {
 
 using Recipe = std::function<void(TrialConfig&)>;
 
-// METHOD.md "Reference hyperparameters", each row switch for switch with the microsoft/AdaMix
+// docs/method.md "Reference hyperparameters", each row switch for switch with the microsoft/AdaMix
 // file it follows. GLUE rows: adapters in the FFN, shared up-projection, M = 4 experts drawn
 // independently from N(0, initializer_range); `consistency` is the lambda the reference really
 // trains with (RoBERTa 1; BERT 0: modeling_bert.py's BertForSequenceClassification ignores the

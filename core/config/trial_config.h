@@ -1,5 +1,5 @@
 #pragma once
-// One trial, fully resolved (DESIGN.md "Trial config"): the component options gathered in one
+// One trial, fully resolved (docs/formats.md "Trial config"): the component options gathered in one
 // place. Parsed from YAML in sweeps/ (core knows no YAML), validated once in apps/.
 //
 //   TrialConfig config = sweeps::parse_trial_yaml(text, "trial.yaml");
@@ -19,7 +19,7 @@ const char* to_string(Precision precision);
 Precision parse_precision(const std::string& text);  // "fp32" | "bf16" | "fp16"; ConfigError
 
 struct TrialConfig {
-  std::string recipe;  // METHOD.md row that filled the defaults; empty = none
+  std::string recipe;  // docs/method.md row that filled the defaults; empty = none
   std::filesystem::path model;
   data::TaskOptions task;
   peft::PeftOptions method;
@@ -31,7 +31,7 @@ struct TrialConfig {
   void validate() const;
 };
 
-// METHOD.md's reference rows by name ("roberta-large-mnli", "bert-base-mnli",
+// docs/method.md's reference rows by name ("roberta-large-mnli", "bert-base-mnli",
 // "gpt2-medium-e2e", ...).
 const std::vector<std::string>& recipe_names();
 // Sets the row's hyperparameters on `config` (task name, method, train options); ConfigError

@@ -31,11 +31,11 @@ TaskSpec glue(const char* name, bool pair, std::vector<std::string> labels,
 }
 
 // Label vocabularies in the order of transformers' GLUE processors (get_labels()), so that
-// class ids match theirs. Main metrics: METHOD.md selects the best epoch "on the dev metric, as
-// the reference does"; the reference (microsoft/AdaMix roberta_large_mnli_expert_soup.sh)
-// passes --metric_for_best_model accuracy, and the paper (after LoRA, Hu et al. 2021, Table 2)
-// reports accuracy for MNLI, QNLI, SST-2, RTE, QQP and MRPC, MCC for CoLA and Pearson for STS-B.
-// So MRPC and QQP select on accuracy (F1 is reported beside it) and STS-B on Pearson.
+// class ids match theirs. Main metrics: docs/method.md selects the best epoch "on the dev metric,
+// as the reference does"; the reference (microsoft/AdaMix roberta_large_mnli_expert_soup.sh) passes
+// --metric_for_best_model accuracy, and the paper (after LoRA, Hu et al. 2021, Table 2) reports
+// accuracy for MNLI, QNLI, SST-2, RTE, QQP and MRPC, MCC for CoLA and Pearson for STS-B. So MRPC
+// and QQP select on accuracy (F1 is reported beside it) and STS-B on Pearson.
 std::vector<TaskSpec> make_glue_tasks() {
   const std::vector<std::string> binary = {"0", "1"};
   const std::vector<std::string> entailment = {"entailment", "not_entailment"};

@@ -1,5 +1,5 @@
 #pragma once
-// The evaluation metrics of the GLUE tasks (METHOD.md "Tasks and metrics"), by name.
+// The evaluation metrics of the GLUE tasks (docs/method.md "Tasks and metrics"), by name.
 //
 //   double mcc = adamix::metrics::classification_metric(Metric::Mcc, predicted, labels);
 #include <cstdint>

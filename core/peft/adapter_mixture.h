@@ -1,5 +1,5 @@
 #pragma once
-// AdaMix mixture of Houlsby bottleneck adapters (METHOD.md "Modules", "Mixture"):
+// AdaMix mixture of Houlsby bottleneck adapters (docs/method.md "Modules", "Mixture"):
 // y = x + Up_j(GELU(Down_i(x))), experts stacked along a leading dimension and picked by index.
 // Registered as child "adapter" of its host, so a host at path P holds
 // P.adapter.down.weight [Md,r,d], P.adapter.down.bias [Md,r], P.adapter.up.weight [Mu,d,r],

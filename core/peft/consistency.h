@@ -1,5 +1,5 @@
 #pragma once
-// AdaMix consistency regularisation and ensemble averaging (METHOD.md "Mixture", "Inference
+// AdaMix consistency regularisation and ensemble averaging (docs/method.md "Mixture", "Inference
 // modes"). Trainer: loss = CE(z1, y) + lambda · consistency_loss(z1, z2), z1 and z2 the logits
 // of two passes of one batch through different routes.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// AdaMix mixture of LoRA updates (METHOD.md "Modules", "Mixture"): the wrapped linear computes
+// AdaMix mixture of LoRA updates (docs/method.md "Modules", "Mixture"): the wrapped linear computes
 // W x + forward(x) with forward(x) = (alpha / r) · B_j A_i x, experts stacked along a leading
 // dimension and picked by index. Registered as child "lora" of the wrapped linear P:
 // P.lora.A [Ma,r,in], P.lora.B [Mb,out,r] and, with learned-top1 routing, P.lora.gate.weight

@@ -1,5 +1,5 @@
 #pragma once
-// Parameter accounting (METHOD.md "Parameter accounting"): backbone size, parameters trained,
+// Parameter accounting (docs/method.md "Parameter accounting"): backbone size, parameters trained,
 // and parameters left after merging, from a config alone or from an attached model.
 //
 //   ParameterCount c = count_parameters(roberta_large_config, options);

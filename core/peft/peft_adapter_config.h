@@ -1,6 +1,6 @@
 #pragma once
 // A Hugging Face PEFT adapter folder's adapter_config.json, for the LoRA adapters we can run
-// exactly (METHOD.md's LoRA: scale alpha / r on the attention linears). Torch-free.
+// exactly (docs/method.md's LoRA: scale alpha / r on the attention linears). Torch-free.
 //
 //   auto config = adamix::peft::read_peft_lora_config("runs/export/peft");
 //   config.r; config.lora_alpha; config.target_modules;   // {"query", "value"} or {"c_attn"}

@@ -1,6 +1,6 @@
 #pragma once
-// Attaching the PEFT method to a pretrained backbone (METHOD.md "Modules"): mixtures go into the
-// seams of BERT / RoBERTa / GPT-2, the backbone is frozen, and the handle gives the routing
+// Attaching the PEFT method to a pretrained backbone (docs/method.md "Modules"): mixtures go into
+// the seams of BERT / RoBERTa / GPT-2, the backbone is frozen, and the handle gives the routing
 // context and the trainable parameters. Attach after loading the backbone's weights.
 //
 //   auto loaded = models::load_backbone(dir, device);

@@ -86,7 +86,7 @@ void PeftOptions::validate() const {
     throw ConfigError("method.lora_dropout must be in [0, 1), got " + std::to_string(lora_dropout));
   if (load_balance < 0)
     throw ConfigError("method.load_balance must be >= 0, got " + std::to_string(load_balance));
-  // METHOD.md: routing fixed is "a single adapter of the same size"; with more experts it
+  // docs/method.md: routing fixed is "a single adapter of the same size"; with more experts it
   // would create experts it never trains (and count them as trained), so it is refused.
   if (routing == Routing::Fixed && experts > 1)
     throw ConfigError(

@@ -1,8 +1,8 @@
 #pragma once
-// Options of the parameter-efficient method (METHOD.md), the `method:` block of a trial
+// Options of the parameter-efficient method (docs/method.md), the `method:` block of a trial
 // config. No LibTorch here: apps/ and sweeps/ read it.
 //
-//   PeftOptions method;            // METHOD.md defaults: AdaMix adapters, r = 16, M = 4
+//   PeftOptions method;            // docs/method.md defaults: AdaMix adapters, r = 16, M = 4
 //   method.module = PeftModule::Lora;
 #include <cstdint>
 #include <string>
@@ -16,7 +16,7 @@ enum class Share { Up, Down, None };                      // which side has one 
 enum class Routing { Random, Fixed, LearnedTop1 };        // training-time routing
 enum class ExpertInit { Independent, Identical };
 
-// How a mixture runs at evaluation time (METHOD.md "Inference modes").
+// How a mixture runs at evaluation time (docs/method.md "Inference modes").
 struct InferenceMode {
   enum class Kind { Merged, Ensemble, RandomBatch, RandomToken, Fixed };
   Kind kind = Kind::Merged;
@@ -48,7 +48,7 @@ struct PeftOptions {
   // shared by the q and v thirds of c_attn). NLG recipes 0.1.
   double lora_dropout = 0.0;
   // LoRA: a Hugging Face PEFT LoRA adapter folder the trial starts from (every expert a copy of
-  // its LoRA, the head its saved head when it has one); empty = METHOD.md's initialisation.
+  // its LoRA, the head its saved head when it has one); empty = docs/method.md's initialisation.
   std::string init_from;
 
   // ConfigError naming the field for out-of-range values (sizes < 1, fixed indices >= M, ...).

@@ -1,5 +1,5 @@
 #pragma once
-// Expert routing of the AdaMix mixtures (METHOD.md "Mixture", "Inference modes"). One
+// Expert routing of the AdaMix mixtures (docs/method.md "Mixture", "Inference modes"). One
 // RoutingContext is shared by every mixture module of a model: it owns the trial's random
 // generator, the training routing, the inference mode, the forced path of ensemble passes and
 // the learned-top1 auxiliary loss.
@@ -162,7 +162,7 @@ struct GateDecision {
 };
 GateDecision switch_top1(const torch::Tensor& logits);
 
-// Merging (METHOD.md): the mean over the leading expert dimension of each stacked tensor
+// Merging (docs/method.md): the mean over the leading expert dimension of each stacked tensor
 // (undefined stays undefined; one expert → that expert).
 std::vector<torch::Tensor> expert_means(const std::vector<torch::Tensor>& stacked);
 

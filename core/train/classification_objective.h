@@ -1,5 +1,5 @@
 #pragma once
-// A task head on a PEFT backbone (METHOD.md): CE (or MSE) on the first pass; with an adapter /
+// A task head on a PEFT backbone (docs/method.md): CE (or MSE) on the first pass; with an adapter /
 // LoRA method and lambda > 0 a second pass with its own routes and dropout adds
 // lambda · consistency(z1, z2); learned-top1 adds its weighted load-balancing loss. Evaluation:
 // the task's metrics on every dev split, routes drawn from the seed and the evaluation's index.

@@ -1,6 +1,6 @@
 #pragma once
 // GPT-2 with its PEFT method and the tied LM head: what an NLG trial trains and generates with
-// (NLG.md "Training"). Only the PEFT parameters train; the backbone stays frozen.
+// (docs/nlg.md "Training"). Only the PEFT parameters train; the backbone stays frozen.
 //
 //   NlgModel model("gpt2-medium", method, /*seed=*/1, torch::kCPU);
 //   torch::Tensor logits = model.logits(ids);  // [B,T,V]

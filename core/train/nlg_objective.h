@@ -1,5 +1,5 @@
 #pragma once
-// GPT-2 NLG fine-tuning as an Objective (NLG.md "Training"), the AdaMix NLG reference's loss:
+// GPT-2 NLG fine-tuning as an Objective (docs/nlg.md "Training"), the AdaMix NLG reference's loss:
 //  - CE on the completion tokens (the encoding's loss mask), label smoothing ε:
 //    (1-ε)·(-log p_y) + ε·mean_v(-log p_v), summed over masked positions and divided by
 //    sum(mask) + 1e-4 over the whole batch (model.py GPT2LMModel.forward);

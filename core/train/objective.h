@@ -2,7 +2,7 @@
 // What the training loop trains (STYLE.md §5, loop apart from model): a model with its
 // training examples and loss, its evaluation, and the random generators a resumed run must
 // restore. Trainer (trainer.h) runs the loop around one. ClassificationObjective: a task head
-// on a PEFT backbone (GLUE, METHOD.md). LmObjective: masked / causal LM pretraining.
+// on a PEFT backbone (GLUE, docs/method.md). LmObjective: masked / causal LM pretraining.
 #include <torch/torch.h>
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Optimiser, schedule and loop options: the `train:` block of a trial config (METHOD.md's
+// Optimiser, schedule and loop options: the `train:` block of a trial config (docs/method.md's
 // reference hyperparameters are the defaults). No LibTorch here.
 //
 //   TrainOptions train;  // RoBERTa-large MNLI: lr 3e-4, 20 epochs, batch 64, ...

@@ -1,6 +1,6 @@
-// Every METHOD.md option through `adamix train` on each backbone family: the trial runs, evaluates
-// with the task's metrics, and reports sane numbers. (Correctness of each option against a
-// direct computation lives in tests/core/peft.)
+// Every docs/method.md option through `adamix train` on each backbone family: the trial runs,
+// evaluates with the task's metrics, and reports sane numbers. (Correctness of each option against
+// a direct computation lives in tests/core/peft.)
 #include <gtest/gtest.h>
 
 #include <fstream>

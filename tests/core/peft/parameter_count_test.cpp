@@ -1,4 +1,4 @@
-// Parameter accounting: METHOD.md's worked numbers, and the config-only count against the
+// Parameter accounting: docs/method.md's worked numbers, and the config-only count against the
 // modules actually attached.
 #include "core/peft/parameter_count.h"
 

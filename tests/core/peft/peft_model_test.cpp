@@ -1,4 +1,4 @@
-// attach_peft on BERT, RoBERTa and GPT-2: parameter names (DESIGN.md), freezing, gradients,
+// attach_peft on BERT, RoBERTa and GPT-2: parameter names (docs/formats.md), freezing, gradients,
 // train/eval state, and the model-level inference modes (merged, ensemble).
 #include "core/peft/peft_model.h"
 
