@@ -26,10 +26,16 @@ inline std::string shape_text(const std::vector<int64_t>& shape) {
 
 // 1234567 -> "1,234,567"
 inline std::string grouped(int64_t n) {
-  auto digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > (n < 0 ? 1 : 0); i -= 3)
-    digits.insert(static_cast<size_t>(i), ",");
-  return digits;
+  // Appends instead of inserting: GCC 12 under C++20 (LibTorch 2.x) misreads string::insert here
+  // as an out-of-bounds copy (-Warray-bounds).
+  const auto digits = std::to_string(n);
+  const size_t sign = n < 0 ? 1 : 0;
+  std::string text = digits.substr(0, sign);
+  for (size_t i = sign; i < digits.size(); ++i) {
+    if (i > sign && (digits.size() - i) % 3 == 0) text += ',';
+    text += digits[i];
+  }
+  return text;
 }
 
 }  // namespace adamix::util
