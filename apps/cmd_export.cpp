@@ -20,30 +20,24 @@ int run_export(const ParsedFlags& flags) {
   const auto checkpoint = storage::read_checkpoint(flags.get("checkpoint"));
   const std::string yaml = storage::attribute_string(checkpoint.meta, "config");
   const std::filesystem::path out = flags.get("out");
-  if (format == "adapterhub") {
+  if (format == "adapterhub" || format == "peft") {
     const auto trial = sweeps::parse_trial_yaml(yaml, flags.get("checkpoint") + " (its config)");
-    worker::PeftExportInfo info;
-    info.method = trial.method;
     const auto model = models::load_model_config(trial.model);
-    info.arch = model.arch;
-    info.base_model = storage::attribute_string(checkpoint.meta, "backbone");
-    worker::export_adapterhub(checkpoint, info, model.hidden_size, "adamix", out);
-    io::write_text_atomically(out / "trial.yaml", yaml);
-    std::cerr << "wrote " << (out / "adapter_config.json").string()
-              << ", adapter.safetensors and trial.yaml (adapter name adamix)\n";
-    return 0;
-  }
-  if (format == "peft") {
-    const auto trial = sweeps::parse_trial_yaml(yaml, flags.get("checkpoint") + " (its config)");
     worker::PeftExportInfo info;
     info.method = trial.method;
-    info.arch = models::load_model_config(trial.model).arch;
+    info.arch = model.arch;
+    info.hidden_size = model.hidden_size;
     info.causal_lm = data::is_nlg_task(trial.task.name);
     info.base_model = storage::attribute_string(checkpoint.meta, "backbone");
-    worker::export_peft(checkpoint, info, out);
+    const bool hub = format == "adapterhub";
+    if (hub)
+      worker::export_adapterhub(checkpoint, info, "adamix", out);
+    else
+      worker::export_peft(checkpoint, info, out);
     io::write_text_atomically(out / "trial.yaml", yaml);
     std::cerr << "wrote " << (out / "adapter_config.json").string()
-              << ", adapter_model.safetensors and trial.yaml\n";
+              << (hub ? ", adapter.safetensors and trial.yaml (adapter name adamix)\n"
+                      : ", adapter_model.safetensors and trial.yaml\n");
     return 0;
   }
   std::filesystem::create_directories(out);

@@ -21,14 +21,6 @@ YAML::Node without_marks(const YAML::Node& node) {
   return YAML::Node(node.IsScalar() ? node.Scalar() : std::string());
 }
 
-// One dotted key is the other, or lies under it ("trian" and "trian.epochs").
-bool related(const std::string& a, const std::string& b) {
-  const auto under = [](const std::string& x, const std::string& y) {
-    return x.size() > y.size() && x.compare(0, y.size(), y) == 0 && x[y.size()] == '.';
-  };
-  return a == b || under(a, b) || under(b, a);
-}
-
 }  // namespace
 
 std::vector<ConfigOverride> parse_overrides(const std::vector<std::string>& typed) {
@@ -83,7 +75,7 @@ std::string name_override(const std::vector<ConfigOverride>& overrides, const st
   for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
     const bool base = it->key.compare(0, 5, "base.") == 0;
     const auto& own = it->key;
-    if (related(key, own) || (base && related(key, own.substr(5))))
+    if (keys_overlap(key, own) || (base && keys_overlap(key, own.substr(5))))
       return "--set " + it->typed + ": " +
              (key == own || (base && key == own.substr(5)) ? rest.substr(key_end + 2) : rest);
   }

@@ -11,6 +11,17 @@
 #include "worker/tensor_arrays.h"
 
 namespace adamix::worker {
+namespace {
+
+// A forward file's batch as the task model takes it: token types 0 where the file has none.
+train::Batch unlabelled_batch(const models::BackboneInput& input) {
+  return {
+      input.input_ids, input.attention_mask,
+      input.token_type_ids.defined() ? input.token_type_ids : torch::zeros_like(input.input_ids),
+      torch::Tensor()};
+}
+
+}  // namespace
 
 void check_checkpoint_backbone(const std::filesystem::path& model_dir,
                                const storage::Checkpoint& checkpoint) {
@@ -64,10 +75,7 @@ inference::ForwardFileResult forward_checkpoint_file(const inference::ForwardFil
   const bool ensemble = method.inference.kind == peft::InferenceMode::Kind::Ensemble;
   return inference::run_forward_file(
       options, model.config(), device, [&](const models::BackboneInput& input) {
-        train::Batch batch{input.input_ids, input.attention_mask,
-                           input.token_type_ids.defined() ? input.token_type_ids
-                                                          : torch::zeros_like(input.input_ids),
-                           torch::Tensor()};
+        const auto batch = unlabelled_batch(input);
         torch::Tensor hidden, logits;
         if (ensemble) {
           logits = model.predict(batch);
@@ -103,10 +111,7 @@ inference::ForwardFileResult forward_adapter_file(const inference::ForwardFileOp
   model.train(false);
   return inference::run_forward_file(
       options, model.config(), device, [&](const models::BackboneInput& input) {
-        train::Batch batch{input.input_ids, input.attention_mask,
-                           input.token_type_ids.defined() ? input.token_type_ids
-                                                          : torch::zeros_like(input.input_ids),
-                           torch::Tensor()};
+        const auto batch = unlabelled_batch(input);
         auto out = model.forward_all(batch);
         std::vector<inference::NamedOutput> outputs{
             {"last_hidden_state", out.first.last_hidden_state, true}};

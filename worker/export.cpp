@@ -181,8 +181,8 @@ void export_peft(const storage::Checkpoint& checkpoint, const PeftExportInfo& in
 }
 
 void export_adapterhub(const storage::Checkpoint& checkpoint, const PeftExportInfo& info,
-                       int64_t hidden_size, const std::string& name,
-                       const std::filesystem::path& out_dir) {
+                       const std::string& name, const std::filesystem::path& out_dir) {
+  const int64_t hidden_size = info.hidden_size;
   if (info.method.module != peft::PeftModule::Adapter)
     throw ConfigError(
         "--format adapterhub exports bottleneck adapter trials (method.module: "

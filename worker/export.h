@@ -29,8 +29,9 @@ void export_merged(const storage::Checkpoint& checkpoint, const std::filesystem:
 struct PeftExportInfo {
   peft::PeftOptions method;  // the trial's method (LoRA: size = r, alpha, targets)
   models::Arch arch = models::Arch::Bert;
-  bool causal_lm = false;  // an NLG trial: PEFT task CAUSAL_LM, no head
-  std::string base_model;  // adapter_config.json's base_model_name_or_path
+  int64_t hidden_size = 0;  // the backbone's (AdapterHub's reduction factor)
+  bool causal_lm = false;   // an NLG trial: PEFT task CAUSAL_LM, no head
+  std::string base_model;   // adapter_config.json's base_model_name_or_path
 };
 
 // A LoRA or AdaMix-LoRA trial (merged: each side the mean of its experts) as a Hugging Face
@@ -56,8 +57,7 @@ void export_peft(const storage::Checkpoint& checkpoint, const PeftExportInfo& in
 // not part of it. ConfigError for LoRA and other methods, learned-top1 checkpoints, and a size
 // the library's reduction factor cannot give back.
 void export_adapterhub(const storage::Checkpoint& checkpoint, const PeftExportInfo& info,
-                       int64_t hidden_size, const std::string& name,
-                       const std::filesystem::path& out_dir);
+                       const std::string& name, const std::filesystem::path& out_dir);
 
 // The Hugging Face name of a head tensor ("head.classifier.weight" -> "classifier.weight"), and
 // back ("classifier.out_proj.bias" -> "head.out_proj.bias"; empty for a name that is no head's).

@@ -8,6 +8,7 @@
 #include "core/data/task_folder.h"
 #include "core/error.h"
 #include "core/io/atomic_file.h"
+#include "core/io/json_file.h"
 #include "core/tokenizers/tokenizer.h"
 
 namespace adamix::data {
@@ -222,12 +223,7 @@ std::vector<std::string> whole_word_tokens(const fs::path& model_dir) {
     }
   } else if (fs::exists(model_dir / "vocab.json")) {
     const fs::path file = model_dir / "vocab.json";
-    nlohmann::json vocab;
-    try {
-      vocab = nlohmann::json::parse(io::read_file(file));
-    } catch (const nlohmann::json::exception& e) {
-      throw IoError(file.string() + " is not valid JSON: " + e.what());
-    }
+    const nlohmann::json vocab = io::read_json_file(file);
     if (!vocab.is_object()) throw IoError(file.string() + " is not a JSON object");
     const std::string space_marker = "\xC4\xA0";  // "Ġ": byte-level BPE's encoded space
     std::vector<std::pair<int64_t, std::string>> by_id;

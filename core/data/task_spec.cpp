@@ -5,7 +5,7 @@
 #include <map>
 
 #include "core/error.h"
-#include "core/io/atomic_file.h"
+#include "core/io/json_file.h"
 
 namespace adamix::data {
 namespace {
@@ -168,12 +168,7 @@ nlohmann::json synthetic_task_json(const TaskSpec& spec) {
 std::optional<TaskFolderName> read_task_folder_name(const fs::path& dir) {
   const fs::path file = dir / "task.json";
   if (!fs::is_regular_file(file)) return std::nullopt;
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(io::read_file(file));
-  } catch (const nlohmann::json::exception& e) {
-    throw IoError(file.string() + " is not valid JSON: " + e.what());
-  }
+  nlohmann::json doc = io::read_json_file(file);
   if (!doc.is_object() || !doc.contains("format") || !doc["format"].is_string())
     return std::nullopt;
   const auto format = doc["format"].get<std::string>();
@@ -190,12 +185,7 @@ TaskSpec read_synthetic_task(const fs::path& dir) {
     throw IoError(file.string() + " is missing (a synthetic task is a folder written by " +
                   "make-task)");
   }
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(io::read_file(file));
-  } catch (const nlohmann::json::exception& e) {
-    throw IoError(file.string() + " is not valid JSON: " + e.what());
-  }
+  nlohmann::json doc = io::read_json_file(file);
   const TaskJson json(file, std::move(doc));
   if (json.text("format") != kSyntheticFormat) {
     json.fail("format", "must be \"" + std::string(kSyntheticFormat) + "\"");

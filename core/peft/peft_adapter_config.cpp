@@ -5,7 +5,7 @@
 #include <set>
 
 #include "core/error.h"
-#include "core/io/atomic_file.h"
+#include "core/io/json_file.h"
 
 namespace adamix::peft {
 namespace {
@@ -64,12 +64,7 @@ PeftLoraConfig read_peft_lora_config(const std::filesystem::path& dir) {
     throw IoError(file.string() +
                   " is missing (a PEFT adapter folder holds adapter_config.json "
                   "and adapter_model.safetensors)");
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(io::read_file(file));
-  } catch (const nlohmann::json::exception& e) {
-    throw IoError(file.string() + " is not valid JSON: " + e.what());
-  }
+  nlohmann::json doc = io::read_json_file(file);
   if (!doc.is_object()) throw ConfigError(file.string() + ": expected a JSON object");
   const ConfigJson json(file, std::move(doc));
 

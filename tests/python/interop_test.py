@@ -94,6 +94,39 @@ def make_model(out, arch, vocab_size, max_positions=40, seed=3):
     return out
 
 
+def model_with_task(work, arch):
+    """A tiny `make_model` in work/model-ARCH (vocabulary 1000) and a make-task folder of 64
+    training examples over its words beside it (model-ARCH-task); made once per work folder."""
+    model_dir = os.path.join(work, "model-" + arch)
+    if not os.path.exists(model_dir):
+        make_model(model_dir, arch, vocab_size=1000)
+        adamix("make-task", "--model", model_dir, "--kind", "single", "--size", "64",
+               "--dev-size", "16", "--out", model_dir + "-task")
+    return model_dir
+
+
+def train_export_forward(work, name, model_dir, method, export_format, ids_file):
+    """Trains a two-epoch trial of `method` (a YAML flow mapping) on model_dir's task, exports
+    its best checkpoint in `export_format` to work/NAME-FORMAT and runs `adamix forward
+    --checkpoint` (merged) over ids_file. Returns the export folder and the forward outputs."""
+    config = os.path.join(work, name + ".yaml")
+    with open(config, "w") as f:
+        f.write(f"model: {model_dir}\n"
+                f"task: {{dir: {model_dir}-task, max_length: 16}}\n"
+                f"method: {method}\n"
+                # a large lr so that the PEFT weights move well away from their start
+                "train: {epochs: 2, batch_size: 16, lr: 5.0e-2}\n")
+    trial = os.path.join(work, name)
+    adamix("train", "--config", config, "--out", trial, "--threads", "1")
+    out = os.path.join(work, f"{name}-{export_format}")
+    adamix("export", "--checkpoint", os.path.join(trial, "best.h5"), "--format", export_format,
+           "--out", out)
+    result = os.path.join(work, name + ".safetensors")
+    adamix("forward", "--model", model_dir, "--checkpoint", os.path.join(trial, "best.h5"),
+           "--input-ids", ids_file, "--out", result)
+    return out, load_file(result)
+
+
 class TestCase(unittest.TestCase):
     def assert_rows_match(self, model, rows, hidden, logits=None):
         """transformers' `model` on each row alone gives our hidden states (and logits) within
@@ -206,31 +239,13 @@ class PeftAdaptersLoad(unittest.TestCase):
             cases = [("bert", 1), ("bert", 2), ("roberta", 2), ("gpt2", 2)]
             for arch, experts in cases:
                 with self.subTest(arch=arch, experts=experts):
-                    model_dir = os.path.join(work, "model-" + arch)
-                    if not os.path.exists(model_dir):
-                        make_model(model_dir, arch, vocab_size=1000)
-                        adamix("make-task", "--model", model_dir, "--kind", "single", "--size",
-                               "64", "--dev-size", "16", "--out", model_dir + "-task")
+                    model_dir = model_with_task(work, arch)
                     name = f"{arch}-{experts}"
-                    config = os.path.join(work, name + ".yaml")
-                    with open(config, "w") as f:
-                        f.write(f"model: {model_dir}\n"
-                                f"task: {{name: synthetic, dir: {model_dir}-task, "
-                                "max_length: 16}\n"
-                                f"method: {{module: lora, size: 4, alpha: 8, "
-                                f"experts: {experts}}}\n"
-                                # a large lr so that B moves well away from its zeros
-                                "train: {epochs: 2, batch_size: 16, lr: 5.0e-2}\n")
-                    trial = os.path.join(work, name)
-                    adamix("train", "--config", config, "--out", trial, "--threads", "1")
-                    out = os.path.join(work, name + "-peft")
-                    adamix("export", "--checkpoint", os.path.join(trial, "best.h5"), "--format",
-                           "peft", "--out", out)
-                    logits = os.path.join(work, name + ".safetensors")
-                    adamix("forward", "--model", model_dir, "--checkpoint",
-                           os.path.join(trial, "best.h5"), "--input-ids", ids_file, "--out",
-                           logits)
-                    ours = load_file(logits)["logits"]
+                    out, outputs = train_export_forward(
+                        work, name, model_dir,
+                        f"{{module: lora, size: 4, alpha: 8, experts: {experts}}}", "peft",
+                        ids_file)
+                    ours = outputs["logits"]
                     base = transformers.AutoModelForSequenceClassification.from_pretrained(
                         model_dir, num_labels=2)
                     model = peft.PeftModel.from_pretrained(base, out).eval()
@@ -319,27 +334,12 @@ class AdapterHubExportsLoad(TestCase):
             cases = [("bert", "both", 2), ("roberta", "ffn", 1), ("gpt2", "attn", 2)]
             for arch, placement, experts in cases:
                 with self.subTest(arch=arch, placement=placement, experts=experts):
-                    model_dir = make_model(os.path.join(work, "model-" + arch), arch,
-                                           vocab_size=1000)
-                    adamix("make-task", "--model", model_dir, "--kind", "single", "--size", "64",
-                           "--dev-size", "16", "--out", model_dir + "-task")
-                    config = os.path.join(work, arch + ".yaml")
-                    with open(config, "w") as f:
-                        f.write(f"model: {model_dir}\n"
-                                f"task: {{dir: {model_dir}-task, max_length: 16}}\n"
-                                f"method: {{module: adapter, size: 8, placement: {placement}, "
-                                f"experts: {experts}}}\n"
-                                "train: {epochs: 2, batch_size: 16, lr: 5.0e-2}\n")
-                    trial = os.path.join(work, arch)
-                    adamix("train", "--config", config, "--out", trial, "--threads", "1")
-                    out = os.path.join(work, arch + "-adapterhub")
-                    adamix("export", "--checkpoint", os.path.join(trial, "best.h5"), "--format",
-                           "adapterhub", "--out", out)
-                    result = os.path.join(work, arch + ".safetensors")
-                    adamix("forward", "--model", model_dir, "--checkpoint",
-                           os.path.join(trial, "best.h5"), "--input-ids", ids_file, "--out",
-                           result)
-                    ours = load_file(result)["last_hidden_state"]
+                    model_dir = model_with_task(work, arch)
+                    out, outputs = train_export_forward(
+                        work, arch, model_dir,
+                        f"{{module: adapter, size: 8, placement: {placement}, "
+                        f"experts: {experts}}}", "adapterhub", ids_file)
+                    ours = outputs["last_hidden_state"]
                     model = transformers.AutoModel.from_pretrained(model_dir).eval()
                     adapters.init(model)
                     name = model.load_adapter(out, set_active=True, use_safetensors=True)
